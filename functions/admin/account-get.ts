@@ -1,0 +1,12 @@
+// GET /api/v1/account: the caller's account settings.
+import { principal } from '../../shared/auth/principal.ts';
+import { requireAccount } from '../../shared/db/accounts.ts';
+import { db } from '../../shared/db/client.ts';
+import { route } from '../../shared/http/handler.ts';
+
+const database = db();
+
+export const handler = route('admin', async (request) => {
+  const account = await requireAccount(database, principal(request).accountId);
+  return { status: 200, body: account, headers: { ETag: `W/"${account.version}"` } };
+});

@@ -1,0 +1,87 @@
+/**
+ * Pure key builders for the single table. Every tenant-owned item lives in its account's partition, so every key starts
+ * with the account id; the tenant is always an argument.
+ *
+ * Items (pk | sk):
+ *   Account            ACCOUNT#{a} | ACCOUNT
+ *   User (person)      ACCOUNT#{a} | USER#{userId}          gsi1: ACCOUNT#{a}#EMAIL | lower(email)
+ *   Service user       ACCOUNT#{a} | SERVICE#{userId}       (owns API keys; never listed by SCIM, never deprovisioned)
+ *   User email claim   ACCOUNT#{a} | EMAIL#{lower(email)}   (uniqueness guard, written in the same transaction)
+ *   API key            ACCOUNT#{a} | KEY#{keyId}            (hash of the secret only)
+ *   Audit event        ACCOUNT#{a} | AUDIT#{isoTime}#{id}   (TTL: AUDIT_RETENTION_DAYS)
+ *
+ * Access patterns (DynamoDB calls per operation):
+ *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
+ *   get account .................................. 1 GetItem
+ *   update account settings / IP allowlist ....... 1 UpdateItem (conditional on version)
+ *   create user (email unique per account) ....... 1 TransactWriteItems (user, email claim, account counter)
+ *   get user by id ............................... 1 GetItem
+ *   get user by email ............................ 1 Query (gsi1, exact key)
+ *   list users ................................... 1 Query per page (pk = ACCOUNT#{a}, sk begins_with USER#)
+ *   create service user .......................... 1 PutItem
+ *   disable / enable user ........................ 1 Query (the account's keys) + 1 TransactWriteItems (user + owned keys)
+ *   create API key ............................... 1 TransactWriteItems (key + ConditionCheck owner active)
+ *   list API keys ................................ 1 Query per page (sk begins_with KEY#)
+ *   revoke API key ............................... 1 UpdateItem (conditional)
+ *   record an audit event ........................ 1 Put inside the transaction of the change it describes
+ *   list audit events (newest first) ............. 1 Query per page (sk begins_with AUDIT#, ScanIndexForward false)
+ *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
+ *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
+ */
+
+export const ENTITY = {
+  account: 'Account',
+  user: 'User',
+  serviceUser: 'ServiceUser',
+  userEmail: 'UserEmail',
+  apiKey: 'ApiKey',
+  auditEvent: 'AuditEvent',
+} as const;
+
+export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
+
+export const accountKey = (accountId: string): ItemKey => ({ pk: accountPk(accountId), sk: 'ACCOUNT' });
+
+export const USER_SK_PREFIX = 'USER#';
+export const userKey = (accountId: string, userId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `${USER_SK_PREFIX}${userId}`,
+});
+
+export const userEmailIndexKey = (accountId: string, email: string): { gsi1pk: string; gsi1sk: string } => ({
+  gsi1pk: `${accountPk(accountId)}#EMAIL`,
+  gsi1sk: normaliseEmail(email),
+});
+
+export const SERVICE_USER_SK_PREFIX = 'SERVICE#';
+export const serviceUserKey = (accountId: string, userId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `${SERVICE_USER_SK_PREFIX}${userId}`,
+});
+
+/** Emails compare case-insensitively (SPEC: unique per account, case-insensitive); the stored value keeps its case. */
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+export const userEmailKey = (accountId: string, email: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `EMAIL#${normaliseEmail(email)}`,
+});
+
+export const API_KEY_SK_PREFIX = 'KEY#';
+export const apiKeyKey = (accountId: string, keyId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `${API_KEY_SK_PREFIX}${keyId}`,
+});
+
+export const AUDIT_SK_PREFIX = 'AUDIT#';
+export const auditKey = (accountId: string, isoTime: string, id: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `${AUDIT_SK_PREFIX}${isoTime}#${id}`,
+});

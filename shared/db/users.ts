@@ -1,0 +1,306 @@
+// Users of an account: people (signed in by SSO, password, or provisioned by SCIM) and service users (own API keys).
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { Conflict, NotFound, PreconditionFailed, failedConditionIndexes, isConditionFailure } from '../http/errors.ts';
+import { newId, nowIso } from '../ids.ts';
+import { auditPut, type AuditEvent } from './audit.ts';
+import type { Db } from './client.ts';
+import {
+  API_KEY_SK_PREFIX,
+  ENTITY,
+  USER_SK_PREFIX,
+  accountKey,
+  accountPk,
+  apiKeyKey,
+  normaliseEmail,
+  serviceUserKey,
+  userEmailIndexKey,
+  userEmailKey,
+  userKey,
+} from './keys.ts';
+import { decodeCursor, encodeCursor, stripKeys, type BaseItem } from './items.ts';
+
+export type Role = 'admin' | 'member';
+export type UserSource = 'invite' | 'jit' | 'scim' | 'operator';
+
+export interface UserItem extends BaseItem {
+  id: string;
+  accountId: string;
+  email: string;
+  emailLower: string;
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
+  role: Role;
+  active: boolean;
+  source: UserSource;
+  /** argon2id hash; only for users who had a password before SSO. */
+  passwordHash?: string;
+  /** Protocol-specific attributes that do not drive the dashboard (SCIM externalId, emails, enterprise extension, …). */
+  profile?: Record<string, unknown>;
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+export type User = Omit<UserItem, 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'entity' | 'ttl' | 'passwordHash'> & {
+  hasPassword: boolean;
+};
+
+export interface ServiceUserItem extends BaseItem {
+  id: string;
+  accountId: string;
+  name: string;
+  active: boolean;
+}
+
+export const SERVICE_USER_ID_PREFIX = 'svc-';
+
+export function toUser(item: UserItem): User {
+  const { passwordHash, ...rest } = stripKeys(item);
+  return { ...rest, hasPassword: passwordHash !== undefined };
+}
+
+export interface NewUser {
+  email: string;
+  role: Role;
+  source: UserSource;
+  active?: boolean;
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
+  passwordHash?: string;
+  profile?: Record<string, unknown>;
+}
+
+export function newUserItem(accountId: string, input: NewUser, id = newId(), now = nowIso()): UserItem {
+  return {
+    ...userKey(accountId, id),
+    ...userEmailIndexKey(accountId, input.email),
+    entity: ENTITY.user,
+    id,
+    accountId,
+    email: input.email,
+    emailLower: normaliseEmail(input.email),
+    displayName: input.displayName,
+    givenName: input.givenName,
+    familyName: input.familyName,
+    role: input.role,
+    active: input.active ?? true,
+    source: input.source,
+    passwordHash: input.passwordHash,
+    profile: input.profile,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}
+
+/** The transaction items that create a user: the user, its email claim, and the account's counter. */
+export function createUserWrites(db: Db, item: UserItem) {
+  return [
+    { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: db.tableName,
+        Item: { ...userEmailKey(item.accountId, item.email), entity: ENTITY.userEmail, userId: item.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: db.tableName,
+        Key: accountKey(item.accountId),
+        UpdateExpression: 'ADD userCount :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    },
+  ];
+}
+
+/** Creates a person user. Email uniqueness (case-insensitive) is enforced by the claim item in the same transaction. */
+export async function createUser(db: Db, accountId: string, input: NewUser, audit: AuditEvent): Promise<User> {
+  const item = newUserItem(accountId, input);
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [...createUserWrites(db, item), auditPut(db, { ...audit, target: { type: 'user', id: item.id } })],
+      }),
+    );
+  } catch (error) {
+    const failed = failedConditionIndexes(error);
+    if (failed.includes(1)) throw new Conflict(`A user with email ${input.email} already exists`, 'email_taken');
+    if (failed.includes(2)) throw new NotFound('No such account');
+    throw error;
+  }
+  return toUser(item);
+}
+
+export async function getUserItem(db: Db, accountId: string, userId: string): Promise<UserItem | undefined> {
+  const result = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: userKey(accountId, userId) }));
+  return result.Item as UserItem | undefined;
+}
+
+export async function getUser(db: Db, accountId: string, userId: string): Promise<User | undefined> {
+  const item = await getUserItem(db, accountId, userId);
+  return item ? toUser(item) : undefined;
+}
+
+export async function getUserItemByEmail(db: Db, accountId: string, email: string): Promise<UserItem | undefined> {
+  const key = userEmailIndexKey(accountId, email);
+  const result = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+      ExpressionAttributeValues: { ':pk': key.gsi1pk, ':sk': key.gsi1sk },
+      Limit: 1,
+    }),
+  );
+  return result.Items?.[0] as UserItem | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export async function listUsers(db: Db, accountId: string, options: { limit: number; cursor?: string }): Promise<Page<User>> {
+  const pk = accountPk(accountId);
+  const result = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': USER_SK_PREFIX },
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor, pk),
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map((item) => toUser(item as UserItem)),
+    nextCursor: encodeCursor(result.LastEvaluatedKey),
+  };
+}
+
+/** The ids of the API keys an owner holds (an account has few keys; one Query reads them all). */
+export async function ownedKeyIds(db: Db, accountId: string, ownerId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'ownerId = :owner',
+        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': API_KEY_SK_PREFIX, ':owner': ownerId },
+        ProjectionExpression: 'id',
+        ExclusiveStartKey: start,
+      }),
+    );
+    ids.push(...(result.Items ?? []).map((item) => String(item.id)));
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return ids;
+}
+
+/**
+ * Enables or disables a person user. Their API keys carry the owner's state (so the authorizer needs no extra read) and
+ * change with the user in one transaction, conditional on the user's version: creating a key bumps the owner's version,
+ * so a key minted between our read and our write makes the write fail and we read again. With `expectedVersion`
+ * (If-Match), a concurrent change is the caller's 412 instead.
+ */
+export async function setUserActive(
+  db: Db,
+  accountId: string,
+  userId: string,
+  active: boolean,
+  audit: AuditEvent,
+  expectedVersion?: number,
+): Promise<User> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await getUserItem(db, accountId, userId);
+    if (!current) throw new NotFound('No such user');
+    if (expectedVersion !== undefined && current.version !== expectedVersion) throw new PreconditionFailed();
+    const keyIds = await ownedKeyIds(db, accountId, userId);
+    const now = nowIso();
+    try {
+      await db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: db.tableName,
+                Key: userKey(accountId, userId),
+                UpdateExpression: 'SET active = :active, updatedAt = :now ADD version :one',
+                ConditionExpression: 'version = :read',
+                ExpressionAttributeValues: { ':active': active, ':now': now, ':one': 1, ':read': current.version },
+              },
+            },
+            ...keyIds.map((keyId) => ({
+              Update: {
+                TableName: db.tableName,
+                Key: apiKeyKey(accountId, keyId),
+                UpdateExpression: 'SET ownerActive = :active',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':active': active },
+              },
+            })),
+            auditPut(db, { ...audit, target: { type: 'user', id: userId }, details: { ...audit.details, active } }),
+          ],
+        }),
+      );
+      return toUser({ ...current, active, updatedAt: now, version: current.version + 1 });
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (expectedVersion !== undefined) throw new PreconditionFailed();
+      if (attempt >= 4) throw error;
+    }
+  }
+}
+
+export async function createServiceUser(db: Db, accountId: string, name: string): Promise<ServiceUserItem> {
+  const now = nowIso();
+  const id = `${SERVICE_USER_ID_PREFIX}${newId()}`;
+  const item: ServiceUserItem = {
+    ...serviceUserKey(accountId, id),
+    entity: ENTITY.serviceUser,
+    id,
+    accountId,
+    name,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  return item;
+}
+
+/** The item key of a key owner: service users and people live under different sort-key prefixes. */
+export function ownerKey(accountId: string, ownerId: string) {
+  return ownerId.startsWith(SERVICE_USER_ID_PREFIX) ? serviceUserKey(accountId, ownerId) : userKey(accountId, ownerId);
+}
+
+export async function updateUserRole(db: Db, accountId: string, userId: string, role: Role, audit: AuditEvent): Promise<void> {
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: userKey(accountId, userId),
+              UpdateExpression: 'SET #role = :role, updatedAt = :now ADD version :one',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#role': 'role' },
+              ExpressionAttributeValues: { ':role': role, ':now': nowIso(), ':one': 1 },
+            },
+          },
+          auditPut(db, { ...audit, target: { type: 'user', id: userId }, details: { ...audit.details, role } }),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new NotFound('No such user');
+    throw error;
+  }
+}
