@@ -9,6 +9,8 @@
  *   User email claim   ACCOUNT#{a} | EMAIL#{lower(email)}   (uniqueness guard, written in the same transaction)
  *   API key            ACCOUNT#{a} | KEY#{keyId}            (hash of the secret only)
  *   Audit event        ACCOUNT#{a} | AUDIT#{isoTime}#{id}   (TTL: AUDIT_RETENTION_DAYS)
+ *   Domain             ACCOUNT#{a} | DOMAIN#{domain}        (TXT challenge, verified flag)
+ *   Domain claim       DOMAIN#{domain} | CLAIM              (global: which account verified it; login discovery)
  *
  * Access patterns (DynamoDB calls per operation):
  *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
@@ -25,6 +27,10 @@
  *   revoke API key ............................... 1 UpdateItem (conditional)
  *   record an audit event ........................ 1 Put inside the transaction of the change it describes
  *   list audit events (newest first) ............. 1 Query per page (sk begins_with AUDIT#, ScanIndexForward false)
+ *   add a domain ................................. 1 PutItem (conditional)
+ *   verify a domain .............................. 1 GetItem + 1 TransactWriteItems (domain, global claim, audit)
+ *   is a domain verified for the account ......... 1 GetItem
+ *   account for an email domain (login) .......... 1 GetItem (global claim)
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
  *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
  */
@@ -36,6 +42,8 @@ export const ENTITY = {
   userEmail: 'UserEmail',
   apiKey: 'ApiKey',
   auditEvent: 'AuditEvent',
+  domain: 'Domain',
+  domainClaim: 'DomainClaim',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -85,3 +93,15 @@ export const auditKey = (accountId: string, isoTime: string, id: string): ItemKe
   pk: accountPk(accountId),
   sk: `${AUDIT_SK_PREFIX}${isoTime}#${id}`,
 });
+
+/** Domain names compare case-insensitively and without a trailing dot. */
+export const normaliseDomain = (domain: string): string => domain.trim().toLowerCase().replace(/\.$/, '');
+
+export const DOMAIN_SK_PREFIX = 'DOMAIN#';
+export const domainKey = (accountId: string, domain: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `${DOMAIN_SK_PREFIX}${normaliseDomain(domain)}`,
+});
+
+/** The one global (not tenant-owned) item: a verified domain names its account, for login discovery by email. */
+export const domainClaimKey = (domain: string): ItemKey => ({ pk: `DOMAIN#${normaliseDomain(domain)}`, sk: 'CLAIM' });
