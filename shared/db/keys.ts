@@ -11,6 +11,8 @@
  *   Audit event        ACCOUNT#{a} | AUDIT#{isoTime}#{id}   (TTL: AUDIT_RETENTION_DAYS)
  *   Domain             ACCOUNT#{a} | DOMAIN#{domain}        (TXT challenge, verified flag)
  *   Domain claim       DOMAIN#{domain} | CLAIM              (global: which account verified it; login discovery)
+ *   Identity provider  ACCOUNT#{a} | IDP#{idpId}            gsi1: IDP#{idpId} | IDP (callback URLs name only the IdP)
+ *   Session            ACCOUNT#{a} | SESSION#{sessionId}    (hash of the cookie secret; TTL = absolute timeout)
  *
  * Access patterns (DynamoDB calls per operation):
  *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
@@ -31,6 +33,12 @@
  *   verify a domain .............................. 1 GetItem + 1 TransactWriteItems (domain, global claim, audit)
  *   is a domain verified for the account ......... 1 GetItem
  *   account for an email domain (login) .......... 1 GetItem (global claim)
+ *   create / update / delete IdP ................. 1 TransactWriteItems (IdP + audit event)
+ *   list IdPs of an account ...................... 1 Query (sk begins_with IDP#)
+ *   IdP by id alone (SSO callbacks) .............. 1 Query (gsi1, exact key)
+ *   create session ............................... 1 TransactWriteItems (session + audit event)
+ *   validate session (every signed-in request) ... 1 BatchGetItem (session + user) [+ 1 UpdateItem to slide the idle
+ *                                                  timeout, at most once a minute]
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
  *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
  */
@@ -44,6 +52,8 @@ export const ENTITY = {
   auditEvent: 'AuditEvent',
   domain: 'Domain',
   domainClaim: 'DomainClaim',
+  idp: 'IdentityProvider',
+  session: 'Session',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -105,3 +115,12 @@ export const domainKey = (accountId: string, domain: string): ItemKey => ({
 
 /** The one global (not tenant-owned) item: a verified domain names its account, for login discovery by email. */
 export const domainClaimKey = (domain: string): ItemKey => ({ pk: `DOMAIN#${normaliseDomain(domain)}`, sk: 'CLAIM' });
+
+export const IDP_SK_PREFIX = 'IDP#';
+export const idpKey = (accountId: string, idpId: string): ItemKey => ({ pk: accountPk(accountId), sk: `${IDP_SK_PREFIX}${idpId}` });
+export const idpIndexKey = (idpId: string): { gsi1pk: string; gsi1sk: string } => ({ gsi1pk: `IDP#${idpId}`, gsi1sk: 'IDP' });
+
+export const sessionKey = (accountId: string, sessionId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `SESSION#${sessionId}`,
+});

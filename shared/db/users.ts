@@ -1,5 +1,5 @@
 // Users of an account: people (signed in by SSO, password, or provisioned by SCIM) and service users (own API keys).
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound, PreconditionFailed, failedConditionIndexes, isConditionFailure } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { auditPut, type AuditEvent } from './audit.ts';
@@ -303,4 +303,35 @@ export async function updateUserRole(db: Db, accountId: string, userId: string, 
     if (isConditionFailure(error)) throw new NotFound('No such user');
     throw error;
   }
+}
+
+/** JIT: the IdP's names win on every login. Skips the write when nothing changed. */
+export async function refreshUserNames(
+  db: Db,
+  accountId: string,
+  user: UserItem,
+  names: { givenName?: string; familyName?: string; displayName?: string },
+): Promise<void> {
+  const changes = Object.entries(names).filter(
+    ([field, value]) => value !== undefined && value !== (user as unknown as Record<string, unknown>)[field],
+  );
+  if (changes.length === 0) return;
+  const attributeNames: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':now': nowIso(), ':one': 1 };
+  const sets = ['updatedAt = :now'];
+  changes.forEach(([field, value], i) => {
+    attributeNames[`#f${i}`] = field;
+    values[`:v${i}`] = value;
+    sets.push(`#f${i} = :v${i}`);
+  });
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: userKey(accountId, user.id),
+      UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: attributeNames,
+      ExpressionAttributeValues: values,
+    }),
+  );
 }
