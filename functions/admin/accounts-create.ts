@@ -1,14 +1,14 @@
 // POST /api/v1/accounts (operator key): a new account and its first admin key, shown once.
-import { z } from 'zod';
+import * as v from 'valibot';
 import { requireOperator } from '../../shared/auth/operator.ts';
 import { DEFAULT_API_KEY_LIFETIME_DAYS } from '../../shared/config.ts';
 import { createAccount } from '../../shared/db/accounts.ts';
 import { db } from '../../shared/db/client.ts';
 import { route } from '../../shared/http/handler.ts';
-import { parseWith } from '../../shared/http/validate.ts';
+import { parseWith, text } from '../../shared/http/validate.ts';
 
 const database = db();
-const Body = z.strictObject({ name: z.string().trim().min(1).max(200) });
+const Body = v.strictObject({ name: text(200) });
 
 export const handler = route('admin', async (request) => {
   await requireOperator(request.headers.authorization);

@@ -1,21 +1,21 @@
 // POST /api/v1/api-keys {description, ownerId?, scopes, expiresAt?}: the token is in this response and nowhere else.
-import { z } from 'zod';
+import * as v from 'valibot';
 import { actedBy, principal } from '../../shared/auth/principal.ts';
 import { DEFAULT_API_KEY_LIFETIME_DAYS } from '../../shared/config.ts';
 import { SCOPES, createApiKey } from '../../shared/db/api-keys.ts';
 import { db } from '../../shared/db/client.ts';
 import { BadRequest } from '../../shared/http/errors.ts';
 import { route } from '../../shared/http/handler.ts';
-import { parseWith } from '../../shared/http/validate.ts';
+import { parseWith, text } from '../../shared/http/validate.ts';
 
 const database = db();
 const MAX_LIFETIME_DAYS = 2 * 365;
 
-const Body = z.strictObject({
-  description: z.string().trim().min(1).max(200),
-  ownerId: z.string().min(1).max(80).optional(),
-  scopes: z.array(z.enum(SCOPES as [string, ...string[]])).min(1).max(SCOPES.length),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
+const Body = v.strictObject({
+  description: text(200),
+  ownerId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(80))),
+  scopes: v.pipe(v.array(v.picklist(SCOPES)), v.minLength(1, 'give at least one scope'), v.maxLength(SCOPES.length)),
+  expiresAt: v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 time with offset'))),
 });
 
 export const handler = route('admin', async (request) => {
@@ -25,7 +25,7 @@ export const handler = route('admin', async (request) => {
   const expiresAt = body.expiresAt ? new Date(body.expiresAt) : new Date(now + DEFAULT_API_KEY_LIFETIME_DAYS * 86_400_000);
   if (expiresAt.getTime() <= now) throw new BadRequest('expiresAt must be in the future');
   if (expiresAt.getTime() > now + MAX_LIFETIME_DAYS * 86_400_000) throw new BadRequest('expiresAt may be at most two years away');
-  const scopes = [...new Set(body.scopes)] as ('scim' | 'admin')[];
+  const scopes = [...new Set(body.scopes)];
   const { key, token } = await createApiKey(
     database,
     caller.accountId,

@@ -1,5 +1,5 @@
 // PUT /api/v1/account/ip-allowlist {cidrs}: replaces the list; an empty list lifts the restriction.
-import { z } from 'zod';
+import * as v from 'valibot';
 import { MAX_ALLOWLIST_ENTRIES, ipAllowed, parseCidr } from '../../shared/auth/ip-allowlist.ts';
 import { actedBy, principal } from '../../shared/auth/principal.ts';
 import { updateAccountSettings } from '../../shared/db/accounts.ts';
@@ -9,7 +9,7 @@ import { route } from '../../shared/http/handler.ts';
 import { parseWith } from '../../shared/http/validate.ts';
 
 const database = db();
-const Body = z.strictObject({ cidrs: z.array(z.string().max(64)).max(MAX_ALLOWLIST_ENTRIES) });
+const Body = v.strictObject({ cidrs: v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(MAX_ALLOWLIST_ENTRIES)) });
 
 export const handler = route('admin', async (request) => {
   const { cidrs } = parseWith(Body, request.body);

@@ -1,13 +1,13 @@
 // POST /api/v1/service-users {name}: a non-human owner for API keys, never deprovisioned with a person.
-import { z } from 'zod';
+import * as v from 'valibot';
 import { principal } from '../../shared/auth/principal.ts';
 import { db } from '../../shared/db/client.ts';
 import { createServiceUser } from '../../shared/db/users.ts';
 import { route } from '../../shared/http/handler.ts';
-import { parseWith } from '../../shared/http/validate.ts';
+import { parseWith, text } from '../../shared/http/validate.ts';
 
 const database = db();
-const Body = z.strictObject({ name: z.string().trim().min(1).max(200) });
+const Body = v.strictObject({ name: text(200) });
 
 export const handler = route('admin', async (request) => {
   const { name } = parseWith(Body, request.body);

@@ -1,5 +1,5 @@
 // PATCH /api/v1/users/{id} {active?, role?}: disabling a user also stops their API keys (same transaction).
-import { z } from 'zod';
+import * as v from 'valibot';
 import { actedBy, principal } from '../../shared/auth/principal.ts';
 import { db } from '../../shared/db/client.ts';
 import { getUser, setUserActive, updateUserRole } from '../../shared/db/users.ts';
@@ -8,9 +8,10 @@ import { route } from '../../shared/http/handler.ts';
 import { parseWith } from '../../shared/http/validate.ts';
 
 const database = db();
-const Body = z
-  .strictObject({ active: z.boolean().optional(), role: z.enum(['admin', 'member']).optional() })
-  .refine((b) => b.active !== undefined || b.role !== undefined, 'Give active, role, or both');
+const Body = v.pipe(
+  v.strictObject({ active: v.optional(v.boolean()), role: v.optional(v.picklist(['admin', 'member'])) }),
+  v.check((b) => b.active !== undefined || b.role !== undefined, 'Give active, role, or both'),
+);
 
 export const handler = route('admin', async (request) => {
   const body = parseWith(Body, request.body);

@@ -1,14 +1,18 @@
-// Validation at the edge, before any I/O: request bodies are checked against zod schemas (unknown fields refused).
-import { z } from 'zod';
+// Validation at the edge, before any I/O: request bodies are checked against valibot schemas (strict objects refuse
+// unknown fields). valibot rather than zod: each schema bundles only what it uses (a few KB instead of ~440 KB).
+import * as v from 'valibot';
 import { BadRequest } from './errors.ts';
 
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+export function parseWith<TSchema extends v.GenericSchema>(schema: TSchema, value: unknown): v.InferOutput<TSchema> {
   if (value === undefined) throw new BadRequest('A JSON body is required');
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const detail = result.error.issues
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const detail = result.issues
     .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      return `${path ?? 'body'}: ${issue.message}`;
+    })
     .join('; ');
   throw new BadRequest(detail);
 }
@@ -21,3 +25,6 @@ export function intParam(value: string | undefined, name: string, options: { min
   if (n < options.min || n > options.max) throw new BadRequest(`${name} must be between ${options.min} and ${options.max}`);
   return n;
 }
+
+/** A trimmed, non-empty string of at most `max` characters. */
+export const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
