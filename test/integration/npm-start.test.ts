@@ -1,0 +1,90 @@
+// `npm start` as a newcomer runs it: seed file in the promised shape, a working admin key, and Ctrl-C that stops
+// everything (the Java process included) so that a second start works.
+import { afterEach, expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../infra/local/dynamodb-local.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const TSX = createRequire(import.meta.url).resolve('tsx');
+let child: ChildProcess | undefined;
+let workDir: string | undefined;
+
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGKILL');
+  }
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+function startOnce(port: number, cwd: string): Promise<{ process: ChildProcess; output: () => string }> {
+  const proc = spawn(process.execPath, ['--import', TSX, join(ROOT, 'infra/local/start.ts')], {
+    cwd,
+    env: { ...process.env, PORT: String(port), NODE_OPTIONS: '', LOG_LEVEL: 'SILENT' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  let out = '';
+  proc.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${out}`)), 45_000);
+    proc.stdout?.on('data', () => {
+      if (out.includes('Ctrl-C stops everything')) {
+        clearTimeout(timer);
+        resolvePromise({ process: proc, output: () => out });
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((r) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      r(true);
+    });
+    socket.once('error', () => r(false));
+  });
+
+async function interrupt(proc: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  proc.kill('SIGINT');
+  return exited;
+}
+
+test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  const port = await freePort();
+  for (let run = 0; run < 2; run++) {
+    const { process: proc, output } = await startOnce(port, workDir);
+    const seed = JSON.parse(readFileSync(join(workDir, '.local/seed.json'), 'utf8'));
+    expect(Object.keys(seed).sort()).toEqual(['accounts', 'baseUrl', 'operatorKey']);
+    expect(seed.baseUrl).toBe(`http://127.0.0.1:${port}`);
+    expect(seed.accounts).toHaveLength(2);
+    for (const account of seed.accounts) {
+      expect(Object.keys(account).sort()).toEqual(['adminKey', 'domain', 'id', 'name', 'scimBaseUrl', 'scimToken']);
+      expect(account.scimBaseUrl).toBe(`${seed.baseUrl}/scim/v2`);
+    }
+    const keys = await fetch(`${seed.baseUrl}/api/v1/api-keys`, { headers: { Authorization: `Bearer ${seed.accounts[0].adminKey}` } });
+    expect(keys.status).toBe(200);
+    const body = await keys.text();
+    expect(body).not.toContain(seed.accounts[0].adminKey.split('_')[3]);
+    const dynamoPort = Number(/DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
+    expect(await portOpen(dynamoPort)).toBe(true);
+
+    expect(await interrupt(proc)).toBe(0);
+    expect(await portOpen(port)).toBe(false);
+    expect(await portOpen(dynamoPort)).toBe(false);
+  }
+}, 120_000);
