@@ -16,7 +16,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
-import { GATEWAY_RESPONSES, GATEWAY_RESPONSE_HEADERS, gatewayResponseBody } from '../../shared/http/gateway-responses.ts';
+import { GATEWAY_RESPONSES, gatewayResponseBody, gatewayResponseHeaders } from '../../shared/http/gateway-responses.ts';
 import { routes } from '../../shared/http/routes/index.ts';
 import { RouteFunction } from '../constructs/route-function.ts';
 
@@ -90,7 +90,7 @@ export class IdentityStack extends Stack {
       this.api.addGatewayResponse(`Gateway${pascal(response.type.toLowerCase())}`, {
         type: ResponseType.of(response.type),
         statusCode: String(response.status),
-        responseHeaders: Object.fromEntries(Object.entries(GATEWAY_RESPONSE_HEADERS).map(([k, v]) => [k, `'${v}'`])),
+        responseHeaders: Object.fromEntries(Object.entries(gatewayResponseHeaders(response)).map(([k, v]) => [k, `'${v}'`])),
         templates: { 'application/json': gatewayResponseBody(response) },
       });
     }
