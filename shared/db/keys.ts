@@ -13,6 +13,8 @@
  *   Domain claim       DOMAIN#{domain} | CLAIM              (global: which account verified it; login discovery)
  *   Identity provider  ACCOUNT#{a} | IDP#{idpId}            gsi1: IDP#{idpId} | IDP (callback URLs name only the IdP)
  *   Session            ACCOUNT#{a} | SESSION#{sessionId}    (hash of the cookie secret; TTL = absolute timeout)
+ *   SAML AuthnRequest  ACCOUNT#{a} | SAMLREQ#{requestId}    (IdP id, returnTo, test flag; TTL; deleted when answered)
+ *   SAML assertion ID  ACCOUNT#{a} | SAMLASSERTION#{idpId}#{assertionId}  (replay cache; TTL = assertion expiry)
  *
  * Access patterns (DynamoDB calls per operation):
  *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
@@ -37,6 +39,9 @@
  *   list IdPs of an account ...................... 1 Query (sk begins_with IDP#)
  *   IdP by id alone (SSO callbacks) .............. 1 Query (gsi1, exact key)
  *   create session ............................... 1 TransactWriteItems (session + audit event)
+ *   SAML login (AuthnRequest issued) ........... 1 Query (IdP, gsi1) + 1 PutItem (request, TTL)
+ *   SAML ACS ..................................... 1 Query (IdP, gsi1) + 1 TransactWriteItems (delete the request if
+ *                                                  SP-initiated, put the assertion id; both conditional) + completeLogin
  *   validate session (every signed-in request) ... 1 BatchGetItem (session + user) [+ 1 UpdateItem to slide the idle
  *                                                  timeout, at most once a minute]
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
@@ -54,6 +59,8 @@ export const ENTITY = {
   domainClaim: 'DomainClaim',
   idp: 'IdentityProvider',
   session: 'Session',
+  samlRequest: 'SamlAuthnRequest',
+  samlAssertion: 'SamlAssertionSeen',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -123,4 +130,15 @@ export const idpIndexKey = (idpId: string): { gsi1pk: string; gsi1sk: string } =
 export const sessionKey = (accountId: string, sessionId: string): ItemKey => ({
   pk: accountPk(accountId),
   sk: `SESSION#${sessionId}`,
+});
+
+export const samlRequestKey = (accountId: string, requestId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `SAMLREQ#${requestId}`,
+});
+
+/** Replay cache: one item per (IdP, assertion ID) seen at the ACS. */
+export const samlAssertionKey = (accountId: string, idpId: string, assertionId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `SAMLASSERTION#${idpId}#${assertionId}`,
 });
