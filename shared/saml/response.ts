@@ -100,9 +100,11 @@ function allIds(root: Element): string[] {
 function checkSignatureShape(doc: Document, response: Element, assertion: Element): SamlRefusal | undefined {
   const signatures = descendants(doc, SAML_NS.dsig, 'Signature');
   if (signatures.length === 0 || signatures.length > 2) return 'signature_shape';
+  const parents = new Set<Node | null>();
   for (const signature of signatures) {
     const parent = signature.parentNode as Element | null;
-    if (parent !== response && parent !== assertion) return 'signature_shape';
+    if ((parent !== response && parent !== assertion) || parents.has(parent)) return 'signature_shape';
+    parents.add(parent);
     const signedInfo = childElements(signature, SAML_NS.dsig, 'SignedInfo');
     if (signedInfo.length !== 1) return 'signature_shape';
     const info = signedInfo[0] as Element;
@@ -132,6 +134,13 @@ function samlifyRefusal(error: unknown): SamlRefusal {
   if (message.includes('STATUS') || message.includes('FAILED_STATUS')) return 'status';
   if (message.includes('EXPIRED') || message.includes('SUBJECT_UNCONFIRMED')) return 'expired';
   return 'signature';
+}
+
+/** samlify refuses a response outside its validity window with one code; say which side of the window it was. */
+function windowRefusal(assertion: Element, nowMs: number): SamlRefusal {
+  const conditions = childElements(assertion, SAML_NS.assertion, 'Conditions')[0];
+  const notBefore = time(conditions?.getAttribute('NotBefore') ?? null);
+  return notBefore !== undefined && notBefore > nowMs + CLOCK_SKEW_MS ? 'not_yet_valid' : 'expired';
 }
 
 function time(value: string | null): number | undefined {
@@ -194,7 +203,8 @@ export async function verifySamlResponse(
     } as never);
     extractedNameId = (result.extract as { nameID?: unknown }).nameID;
   } catch (error) {
-    return refuse(samlifyRefusal(error));
+    const reason = samlifyRefusal(error);
+    return refuse(reason === 'expired' ? windowRefusal(assertion, now.getTime()) : reason);
   }
 
   // Issuer: the assertion's (signed) and, when present, the response's.

@@ -1,6 +1,6 @@
 // SAML logins end to end over real HTTP: our login route → AuthnRequest read by the test IdP → a response signed with
 // the IdP's own key (xml-crypto) → our ACS → session cookie. SP-initiated and IdP-initiated, plus SP metadata.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { validateSession, sessionCookieValue } from '../../../shared/auth/sessions.ts';
 import { getIdp } from '../../../shared/db/idps.ts';
 import { getUserItemByEmail } from '../../../shared/db/users.ts';
@@ -18,6 +18,9 @@ import {
   type SamlFixture,
 } from '../../support/saml-setup.ts';
 import { startTestStack, type TestStack } from '../../support/stack.ts';
+
+// Schema validation runs libxml2 in a worker per response; on a busy machine a test can take seconds.
+jest.setTimeout(30_000);
 
 let stack: TestStack;
 let fx: SamlFixture;
