@@ -3,7 +3,7 @@
 import { db } from '../../shared/db/client.ts';
 import { route } from '../../shared/http/handler.ts';
 import { requireSamlIdp } from '../../shared/saml/idp-lookup.ts';
-import { serviceProvider } from '../../shared/saml/sp.ts';
+import { serviceProvider } from '../../shared/saml/samlify.ts';
 
 const database = db();
 

@@ -5,7 +5,8 @@
 // InResponseTo consistency). The caller does the once-only checks against DynamoDB.
 import type { Idp, SamlIdpConfig } from '../db/idps.ts';
 import type { VerifiedIdentity } from '../auth/complete-login.ts';
-import { CLOCK_SKEW_MS, identityProvider, serviceProvider, spDetails } from './sp.ts';
+import { identityProvider, serviceProvider } from './samlify.ts';
+import { CLOCK_SKEW_MS, spDetails } from './sp.ts';
 import { SAML_NS, UnsafeXml, childElements, descendants, hasCommentOrPi, parseUntrustedXml, singleText } from './xml.ts';
 
 /** Largest SAMLResponse form field we decode (base64 characters). Real responses are 5–30 KB. */

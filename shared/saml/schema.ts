@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
+import { logger } from '../http/logger.ts';
 
 const SCHEMA_FILES = [
   'saml-schema-protocol-2.0.xsd',
@@ -29,7 +30,15 @@ function loadSchemas(): { fileName: string; contents: string }[] {
 
 /** Resolves when `xml` is schema-valid SAML; rejects with a fixed message otherwise (samlify treats a rejection as invalid). */
 export async function validateSamlSchema(xml: string): Promise<string> {
-  const [schema, ...preload] = loadSchemas();
+  let loaded: { fileName: string; contents: string }[];
+  try {
+    loaded = loadSchemas();
+  } catch (error) {
+    // Fail closed, loudly: without the XSDs no response is accepted, and the operator must hear about it.
+    logger.error('SAML schema files unavailable; every SAML response will be refused', { error: (error as Error).name });
+    throw new Error('ERR_SCHEMA_UNAVAILABLE');
+  }
+  const [schema, ...preload] = loaded;
   const result = await validateXML({
     xml: [{ fileName: 'message.xml', contents: xml }],
     extension: 'schema',

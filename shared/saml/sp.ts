@@ -1,48 +1,11 @@
-// Our side of SAML: one service provider per IdP (entity ID = its metadata URL, ACS = its ACS URL), all built from the
-// route table, and samlify configured once per process with its XML schema validator.
-import * as samlify from 'samlify';
-import type { SamlIdpConfig } from '../db/idps.ts';
+// Our side of SAML, per IdP: entity ID = the SP metadata URL, ACS = the ACS URL, both from the route table. Kept free of
+// samlify so admin routes that show these values do not bundle it (samlify set-up lives in samlify.ts).
 import { urlFor } from '../http/url.ts';
-import { validateSamlSchema } from './schema.ts';
-
-export const BINDING = {
-  redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
-  post: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
-} as const;
 
 /** Clock skew we tolerate between the IdP and us, in both directions. */
 export const CLOCK_SKEW_MS = 2 * 60 * 1000;
 
-samlify.setSchemaValidator({ validate: validateSamlSchema });
-
 export function spDetails(idpId: string): { entityId: string; acsUrl: string; metadataUrl: string } {
   const metadataUrl = urlFor('saml-metadata', { idpId });
   return { entityId: metadataUrl, acsUrl: urlFor('saml-acs', { idpId }), metadataUrl };
-}
-
-export function serviceProvider(idpId: string) {
-  const sp = spDetails(idpId);
-  return samlify.ServiceProvider({
-    entityID: sp.entityId,
-    assertionConsumerService: [{ Binding: BINDING.post, Location: sp.acsUrl }],
-    // AuthnRequests are not signed: they carry nothing secret, and what protects the login is that the ACS only accepts
-    // responses answering a request id we stored (or unsolicited ones where the admin allowed them).
-    authnRequestsSigned: false,
-    nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
-    clockDrifts: [-CLOCK_SKEW_MS, CLOCK_SKEW_MS],
-  });
-}
-
-export function identityProvider(config: SamlIdpConfig) {
-  return samlify.IdentityProvider({
-    entityID: config.entityId,
-    singleSignOnService: [{ Binding: BINDING.redirect, Location: config.ssoUrl }],
-    signingCert: config.certificates.map(toPem),
-    wantAuthnRequestsSigned: false,
-  });
-}
-
-export function toPem(base64Der: string): string {
-  const body = base64Der.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN CERTIFICATE-----\n${body.trim()}\n-----END CERTIFICATE-----\n`;
 }

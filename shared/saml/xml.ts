@@ -9,6 +9,11 @@ export const SAML_NS = {
   dsig: 'http://www.w3.org/2000/09/xmldsig#',
 } as const;
 
+export const BINDING = {
+  redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
+  post: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
+} as const;
+
 export class UnsafeXml extends Error {
   constructor(readonly reason: string) {
     super(reason);
