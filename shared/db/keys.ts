@@ -17,6 +17,8 @@
  *   Group              ACCOUNT#{a} | GROUP#{groupId}        gsi2: ACCOUNT#{a}#GROUPEXT | externalId (when set)
  *   Group name claim   ACCOUNT#{a} | GROUPNAME#{lower(displayName)}  (uniqueness guard)
  *   Group membership   ACCOUNT#{a} | GMEMBER#{groupId}#{userId}      gsi2: ACCOUNT#{a}#UGROUPS#{userId} | groupId
+ *   SAML AuthnRequest  ACCOUNT#{a} | SAMLREQ#{requestId}    (IdP id, returnTo, test flag; TTL; deleted when answered)
+ *   SAML assertion ID  ACCOUNT#{a} | SAMLASSERTION#{idpId}#{assertionId}  (replay cache; TTL = assertion expiry)
  *
  * Access patterns (DynamoDB calls per operation):
  *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
@@ -41,6 +43,9 @@
  *   list IdPs of an account ...................... 1 Query (sk begins_with IDP#)
  *   IdP by id alone (SSO callbacks) .............. 1 Query (gsi1, exact key)
  *   create session ............................... 1 TransactWriteItems (session + audit event)
+ *   SAML login (AuthnRequest issued) ........... 1 Query (IdP, gsi1) + 1 PutItem (request, TTL)
+ *   SAML ACS ..................................... 1 Query (IdP, gsi1) + 1 TransactWriteItems (delete the request if
+ *                                                  SP-initiated, put the assertion id; both conditional) + completeLogin
  *   validate session (every signed-in request) ... 1 BatchGetItem (session + user) [+ 1 UpdateItem to slide the idle
  *                                                  timeout, at most once a minute]
  *   SCIM user by externalId ..................... 1 Query (gsi2, exact key)
@@ -70,6 +75,8 @@ export const ENTITY = {
   group: 'Group',
   groupName: 'GroupName',
   groupMember: 'GroupMember',
+  samlRequest: 'SamlAuthnRequest',
+  samlAssertion: 'SamlAssertionSeen',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -173,4 +180,15 @@ export const groupMemberKey = (accountId: string, groupId: string, userId: strin
 export const userGroupsIndexKey = (accountId: string, userId: string, groupId: string): { gsi2pk: string; gsi2sk: string } => ({
   gsi2pk: `${accountPk(accountId)}#UGROUPS#${userId}`,
   gsi2sk: groupId,
+});
+
+export const samlRequestKey = (accountId: string, requestId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `SAMLREQ#${requestId}`,
+});
+
+/** Replay cache: one item per (IdP, assertion ID) seen at the ACS. */
+export const samlAssertionKey = (accountId: string, idpId: string, assertionId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `SAMLASSERTION#${idpId}#${assertionId}`,
 });
