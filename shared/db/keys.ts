@@ -13,6 +13,7 @@
  *   Domain claim       DOMAIN#{domain} | CLAIM              (global: which account verified it; login discovery)
  *   Identity provider  ACCOUNT#{a} | IDP#{idpId}            gsi1: IDP#{idpId} | IDP (callback URLs name only the IdP)
  *   Session            ACCOUNT#{a} | SESSION#{sessionId}    (hash of the cookie secret; TTL = absolute timeout)
+ *   OIDC login state   ACCOUNT#{a} | OIDCSTATE#{state}      (nonce, PKCE verifier, browser binding; TTL 10 min)
  *
  * Access patterns (DynamoDB calls per operation):
  *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
@@ -39,6 +40,8 @@
  *   create session ............................... 1 TransactWriteItems (session + audit event)
  *   validate session (every signed-in request) ... 1 BatchGetItem (session + user) [+ 1 UpdateItem to slide the idle
  *                                                  timeout, at most once a minute]
+ *   start an OIDC login .......................... 1 PutItem (login state)
+ *   finish an OIDC login (consume state once) .... 1 DeleteItem (conditional, ReturnValues ALL_OLD)
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
  *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
  */
@@ -54,6 +57,7 @@ export const ENTITY = {
   domainClaim: 'DomainClaim',
   idp: 'IdentityProvider',
   session: 'Session',
+  oidcLoginState: 'OidcLoginState',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -123,4 +127,9 @@ export const idpIndexKey = (idpId: string): { gsi1pk: string; gsi1sk: string } =
 export const sessionKey = (accountId: string, sessionId: string): ItemKey => ({
   pk: accountPk(accountId),
   sk: `SESSION#${sessionId}`,
+});
+
+export const oidcLoginStateKey = (accountId: string, state: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `OIDCSTATE#${state}`,
 });
