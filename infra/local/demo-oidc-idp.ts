@@ -191,7 +191,8 @@ export async function startDemoOidcIdp(options: DemoOidcIdpOptions): Promise<Dem
     },
   };
   const provider = new Provider(issuer, configuration);
-  const providerCallback = provider.callback();
+  // Composed at the first request, so middleware that callers add with provider.use() after start is included.
+  let providerCallback: ReturnType<Provider['callback']> | undefined;
 
   async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, submit: boolean): Promise<void> {
     const details = await provider.interactionDetails(req, res);
@@ -216,7 +217,10 @@ export async function startDemoOidcIdp(options: DemoOidcIdpOptions): Promise<Dem
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', issuer).pathname;
     const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(path);
-    if (!match) return providerCallback(req, res);
+    if (!match) {
+      providerCallback ??= provider.callback();
+      return providerCallback(req, res);
+    }
     const submit = Boolean(match[2]);
     if ((submit && req.method !== 'POST') || (!submit && req.method !== 'GET')) {
       res.writeHead(405).end();

@@ -73,6 +73,9 @@ export async function discover(issuer: string, clientId: string, clientSecret?: 
     clientAuth(server, clientSecret),
   );
   config.timeout = DISCOVERY_TIMEOUT_SECONDS;
+  // OIDC lets a client skip the ID token's signature when it came straight from the token endpoint over TLS; we check it
+  // anyway (against the discovered JWKS), so a token endpoint answer altered anywhere on the way is refused too.
+  oidc.enableNonRepudiationChecks(config);
   if (url.protocol === 'http:') oidc.allowInsecureRequests(config);
   return config;
 }

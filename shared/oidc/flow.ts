@@ -112,9 +112,11 @@ const code = (value: unknown): string => String(value ?? 'unknown').replace(/[^\
 
 function describeGrantFailure(error: unknown): Refusal {
   if (error instanceof oidc.ResponseBodyError) return { check: 'token_exchange_failed', details: { error: code(error.error) } };
-  const failure = error as { code?: string; cause?: { claim?: string } };
+  // openid-client wraps oauth4webapi's error, which names the failed claim.
+  const failure = error as { code?: string; cause?: { claim?: string; cause?: { claim?: string } } };
   if (failure.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' || failure.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
-    return { check: 'id_token_invalid', details: { error: code(failure.code), claim: code(failure.cause?.claim) } };
+    const claim = failure.cause?.claim ?? failure.cause?.cause?.claim;
+    return { check: 'id_token_invalid', details: { error: code(failure.code), ...(claim ? { claim: code(claim) } : {}) } };
   }
   if (typeof failure.code === 'string' && failure.code.startsWith('OAUTH_')) {
     return { check: 'id_token_invalid', details: { error: code(failure.code) } };
