@@ -19,6 +19,7 @@
  *   Group membership   ACCOUNT#{a} | GMEMBER#{groupId}#{userId}      gsi2: ACCOUNT#{a}#UGROUPS#{userId} | groupId
  *   SAML AuthnRequest  ACCOUNT#{a} | SAMLREQ#{requestId}    (IdP id, returnTo, test flag; TTL; deleted when answered)
  *   SAML assertion ID  ACCOUNT#{a} | SAMLASSERTION#{idpId}#{assertionId}  (replay cache; TTL = assertion expiry)
+ *   OIDC login state   ACCOUNT#{a} | OIDCSTATE#{state}      (nonce, PKCE verifier, browser binding; TTL 10 min)
  *
  * Access patterns (DynamoDB calls per operation):
  *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
@@ -57,6 +58,8 @@
  *   members of a group ........................... 1 Query per page (sk begins_with GMEMBER#{groupId}#)
  *   groups of a user ............................. 1 Query (gsi2, ACCOUNT#{a}#UGROUPS#{userId})
  *   create / rename / delete group ............... 1 TransactWriteItems (group, name claim, memberships, audit)
+ *   start an OIDC login .......................... 1 PutItem (login state)
+ *   finish an OIDC login (consume state once) .... 1 DeleteItem (conditional, ReturnValues ALL_OLD)
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
  *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
  */
@@ -77,6 +80,7 @@ export const ENTITY = {
   groupMember: 'GroupMember',
   samlRequest: 'SamlAuthnRequest',
   samlAssertion: 'SamlAssertionSeen',
+  oidcLoginState: 'OidcLoginState',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -191,4 +195,9 @@ export const samlRequestKey = (accountId: string, requestId: string): ItemKey =>
 export const samlAssertionKey = (accountId: string, idpId: string, assertionId: string): ItemKey => ({
   pk: accountPk(accountId),
   sk: `SAMLASSERTION#${idpId}#${assertionId}`,
+});
+
+export const oidcLoginStateKey = (accountId: string, state: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `OIDCSTATE#${state}`,
 });
