@@ -1,10 +1,13 @@
 // PATCH /api/v1/account over real HTTP: enforcement needs a tested IdP (the test login runs the real completeLogin),
 // provisioning modes, validation, optimistic If-Match, audit; and the delete guard for the last tested IdP.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { completeLogin } from '../../../shared/auth/complete-login.ts';
 import { getIdp } from '../../../shared/db/idps.ts';
 import { createTestAccount, startTestStack, type TestStack } from '../../support/stack.ts';
+
+// Under load (several engineers' test runs share two cores) set-up takes longer than Jest's 5 s default.
+jest.setTimeout(60_000);
 
 const cert = readFileSync(new URL('../../fixtures/sso/idp-cert-1.pem', import.meta.url), 'utf8');
 let stack: TestStack;

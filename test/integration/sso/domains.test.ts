@@ -1,9 +1,12 @@
 // Domains over real HTTP: registration, validation, tenant isolation, and verification against a real DNS server on
 // 127.0.0.1 (the service's resolver is pointed at it with DNS_SERVERS).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { lookupTxtChallenge } from '../../../shared/sso/dns-txt.ts';
 import { startDnsServer, type TestDnsServer } from '../../support/dns-server.ts';
 import { createTestAccount, startTestStack, type TestStack } from '../../support/stack.ts';
+
+// Under load (several engineers' test runs share two cores) set-up takes longer than Jest's 5 s default.
+jest.setTimeout(60_000);
 
 let stack: TestStack;
 let dns: TestDnsServer;

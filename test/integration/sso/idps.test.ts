@@ -1,11 +1,14 @@
 // The IdP admin API over real HTTP: shapes, validation, what is never returned, optimistic updates, tenant isolation,
 // the SCIM-key delete guard, audit events.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import { idpKey } from '../../../shared/db/keys.ts';
 import { startDiscoveryServer, type DiscoveryServer } from '../../support/oidc-discovery.ts';
 import { createTestAccount, startTestStack, type TestStack } from '../../support/stack.ts';
+
+// Under load (several engineers' test runs share two cores) set-up takes longer than Jest's 5 s default.
+jest.setTimeout(60_000);
 
 const certPem = (n: number) => readFileSync(new URL(`../../fixtures/sso/idp-cert-${n}.pem`, import.meta.url), 'utf8');
 const certBase64 = (n: number) => certPem(n).replace(/-----[A-Z ]+-----|\s/g, '');
