@@ -52,7 +52,7 @@ export async function usersPage(db: Db, ctx: ConsoleContext, state: UsersPageSta
 <form method="post" action="${escapeHtml(urlFor('console-users-invite'))}">${csrfField(ctx.csrf)}
 <div class="row"><div><label for="email">Email</label><input id="email" name="email" type="email" required maxlength="254" value="${escapeHtml(state.draft?.email ?? '')}"></div>
 <div><label for="role">Role</label><select id="role" name="role"><option value="member"${role === 'member' ? ' selected' : ''}>member</option><option value="admin"${role === 'admin' ? ' selected' : ''}>admin</option></select></div>
-<div><button type="submit">Invite</button></div></div>
+<div><button type="submit" id="invite">Invite</button></div></div>
 <p class="muted">Invited users sign in with your identity provider. Users created by JIT sign-in or SCIM appear here too.</p></form></section>
 <table><thead><tr><th>Email</th><th>Name</th><th>Source</th><th>State</th><th>Role</th><th></th></tr></thead>
 <tbody>${rows || '<tr><td colspan="6" class="muted">No users yet.</td></tr>'}</tbody></table>
