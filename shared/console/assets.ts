@@ -49,6 +49,10 @@ button.danger{background:#fff;color:#c0352b;border-color:#c0352b}
 .badge.ok{background:#e7f4ea}.badge.off{background:#fdecea}.badge.warn{background:#fff0c2}
 code,.secret{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;background:#f0f2f5;padding:2px 6px;border-radius:4px;word-break:break-all}
 .muted{color:#6b7385;font-size:13px}
+td code{word-break:normal;white-space:nowrap}
+td.nowrap{white-space:nowrap}
+td.details{overflow-wrap:anywhere;min-width:160px}
+td a{color:inherit}
 dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}
 dl.fields dt{font-weight:600}
 `;

@@ -7,6 +7,7 @@ import type { ApiResponse } from '../http/handler.ts';
 import { urlFor } from '../http/url.ts';
 import { consolePage, escapeHtml, formatTime, messages, withQuery } from './layout.ts';
 import type { ConsoleContext } from './route.ts';
+import { userEmails } from './user-emails.ts';
 
 const FILTERS = ['type', 'actor', 'outcome', 'since', 'until'] as const;
 
@@ -16,13 +17,22 @@ function utcFromLocalInput(value: string | undefined): string | undefined {
   return value;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') {
-    const { type, id } = value as { type?: unknown; id?: unknown };
-    return `${String(type ?? '')}${id !== undefined ? ` ${String(id)}` : ''}`;
-  }
-  return String(value);
+interface Party {
+  type?: unknown;
+  id?: unknown;
+}
+
+const asParty = (value: unknown): Party | undefined =>
+  value && typeof value === 'object' ? (value as Party) : undefined;
+
+/** `user ada@example.com` (the id on hover), `apiKey 3f…`; actors link to the log filtered by that actor. */
+function describe(value: unknown, emails: Map<string, string>, actorLink: boolean): string {
+  const party = asParty(value);
+  if (!party) return '';
+  const id = party.id === undefined ? '' : String(party.id);
+  const email = party.type === 'user' ? emails.get(id) : undefined;
+  const label = `${escapeHtml(String(party.type ?? ''))} ${email ? `<span title="${escapeHtml(id)}">${escapeHtml(email)}</span>` : escapeHtml(id)}`;
+  return actorLink && id ? `<a href="${escapeHtml(withQuery(urlFor('console-audit'), { actor: id }))}">${label}</a>` : label;
 }
 
 export async function auditPage(db: Db, ctx: ConsoleContext): Promise<ApiResponse> {
@@ -46,15 +56,23 @@ export async function auditPage(db: Db, ctx: ConsoleContext): Promise<ApiRespons
     if (!(e instanceof HttpError) || e.status !== 400) throw e;
     error = e.detail;
   }
+  const mentioned = page.items.flatMap((event) =>
+    [asParty(event.actor), asParty(event.target)].flatMap((p) => (p?.type === 'user' && p.id !== undefined ? [String(p.id)] : [])),
+  );
+  const emails = await userEmails(db, ctx.account.id, mentioned);
   const rows = page.items
     .map((event) => {
       const outcome = String(event.outcome ?? '');
-      const details = event.details && typeof event.details === 'object' ? JSON.stringify(event.details) : '';
-      return `<tr data-action="${escapeHtml(String(event.action ?? ''))}"><td>${formatTime(String(event.at ?? ''))}</td>` +
-        `<td><code>${escapeHtml(String(event.action ?? ''))}</code></td><td>${escapeHtml(describe(event.actor))}</td>` +
-        `<td>${escapeHtml(describe(event.target))}</td>` +
+      const details = event.details && typeof event.details === 'object'
+        ? Object.entries(event.details)
+            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+            .join('; ')
+        : '';
+      return `<tr data-action="${escapeHtml(String(event.action ?? ''))}"><td class="nowrap">${formatTime(String(event.at ?? ''))}</td>` +
+        `<td><code>${escapeHtml(String(event.action ?? ''))}</code></td><td>${describe(event.actor, emails, true)}</td>` +
+        `<td>${describe(event.target, emails, false)}</td>` +
         `<td><span class="badge ${outcome === 'success' ? 'ok' : 'off'}">${escapeHtml(outcome)}</span>${event.reason ? ` <span class="muted">${escapeHtml(String(event.reason))}</span>` : ''}</td>` +
-        `<td>${escapeHtml(String(event.sourceIp ?? ''))}</td><td class="muted">${escapeHtml(details)}</td></tr>`;
+        `<td>${escapeHtml(String(event.sourceIp ?? ''))}</td><td class="muted details">${escapeHtml(details)}</td></tr>`;
     })
     .join('');
   const value = (name: (typeof FILTERS)[number]) => escapeHtml(params[name] ?? '');

@@ -200,7 +200,10 @@ test('the Audit log page shows each step, filters by type and outcome, and pages
     expect(actions).toContain(action);
   }
   const invited = page.locator('tr[data-action="user.invited"]').first();
-  await expect(invited.locator('td').nth(2).textContent()).resolves.toBe(`user ${admin.user.id}`);
+  // People show by email (1 BatchGetItem per page), with the id on hover; the target is the invited user.
+  await expect(invited.locator('td').nth(2).textContent()).resolves.toBe('user ada@console.example');
+  await expect(invited.locator('td').nth(2).locator('span').getAttribute('title')).resolves.toBe(admin.user.id);
+  await expect(invited.locator('td').nth(3).textContent()).resolves.toBe('user grace@console.example');
   await expect(invited.locator('td').nth(5).textContent()).resolves.toBe('127.0.0.1');
   await shot('audit');
 
@@ -209,6 +212,13 @@ test('the Audit log page shows each step, filters by type and outcome, and pages
   const filtered = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
   expect(filtered.length).toBeGreaterThan(0);
   expect(filtered.every((a) => a?.startsWith('user.'))).toBe(true);
+
+  // An actor links to the log filtered by that actor: only the admin's own console actions (and their login) remain.
+  await invited.locator('td').nth(2).locator('a').click();
+  expect(new URL(page.url()).searchParams.get('actor')).toBe(admin.user.id);
+  const byAdmin = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+  expect(byAdmin.length).toBeGreaterThanOrEqual(6);
+  expect(new Set(byAdmin)).toEqual(new Set(['user ada@console.example']));
 
   await page.goto(url('/console/audit?outcome=failure'));
   await expect(page.locator('tbody').textContent()).resolves.toContain('No events match');
