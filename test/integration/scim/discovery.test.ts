@@ -9,7 +9,7 @@ let account: ScimAccount;
 beforeAll(async () => {
   stack = await startTestStack();
   account = await createScimAccount(stack, 'Discovery Co', 'discovery.example');
-});
+}, 30_000);
 
 afterAll(async () => {
   await stack?.stop();

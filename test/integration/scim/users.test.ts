@@ -16,7 +16,7 @@ let account: ScimAccount;
 beforeAll(async () => {
   stack = await startTestStack();
   account = await createScimAccount(stack, 'Users Co', 'users.example');
-});
+}, 30_000);
 
 afterAll(async () => {
   await stack?.stop();
