@@ -168,6 +168,8 @@ export async function deleteGroup(db: Db, accountId: string, id: string, headers
 
 async function candidates(db: Db, accountId: string, query: ListQuery): Promise<GroupItem[]> {
   const lookup = query.filter ? planLookup(GROUP_KIND, query.filter) : undefined;
+  // Empty names and externalIds are never stored, and DynamoDB refuses empty keys.
+  if (lookup && lookup.value === '') return [];
   if (lookup?.attribute === 'id') {
     const item = await getGroupItem(db, accountId, lookup.value);
     return item ? [item] : [];

@@ -197,6 +197,8 @@ export async function deleteUser(db: Db, accountId: string, id: string, headers:
 }
 
 async function candidatesByKey(db: Db, accountId: string, lookup: NonNullable<ReturnType<typeof planLookup>>) {
+  // No user has an empty userName or externalId (both are dropped or refused on write), and DynamoDB refuses empty keys.
+  if (lookup.value === '' || (lookup.attribute === 'userName' && lookup.value.trim() === '')) return [];
   switch (lookup.attribute) {
     case 'id': {
       const item = await getUserItem(db, accountId, lookup.value);

@@ -1,8 +1,11 @@
 // /Groups over real HTTP: create, unique names, Okta and Entra membership dialects, concurrency, PUT, delete.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { listAuditEvents } from '../../../shared/db/audit.ts';
 import { startTestStack, type TestStack } from '../../support/stack.ts';
 import { createScimAccount, type ScimAccount } from './scim-account.ts';
+
+// Multi-step sequences over real HTTP on a machine shared with other test runs.
+jest.setTimeout(60_000);
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const IDENTITY_GROUP = 'urn:ietf:params:scim:schemas:extension:identity:2.0:Group';
@@ -136,4 +139,17 @@ test('members must be users of this account; deleting a user removes its members
   expect((await account.scim('GET', `/Groups/${created.json.id}`)).status).toBe(404);
   const empty = await account.scim('PATCH', `/Groups/${created.json.id}`, { body: { Operations: [] } });
   expect(empty.status).toBe(400);
+});
+
+test('more membership changes than one transaction holds are 400 tooMany, not 500', async () => {
+  const many = Array.from({ length: 46 }, (_, i) => ({ value: `user-${i}` }));
+  const create = await account.scim('POST', '/Groups', { body: { displayName: 'Crowd', members: many } });
+  expect(create.status).toBe(400);
+  expect(create.json.scimType).toBe('tooMany');
+  const created = await account.scim('POST', '/Groups', { body: { displayName: 'Crowd' } });
+  const patch = await account.scim('PATCH', `/Groups/${created.json.id}`, { body: { Operations: [{ op: 'add', path: 'members', value: many }] } });
+  expect(patch.status).toBe(400);
+  expect(patch.json.scimType).toBe('tooMany');
+  const byMember = await account.scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${userIds[1]}"]`)}`);
+  expect(byMember.json.Resources.map((g: { displayName: string }) => g.displayName)).toContain('Entra Renamed');
 });

@@ -1,7 +1,10 @@
 // Two accounts side by side: nothing of one is visible, writable or countable through the other's SCIM key.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { startTestStack, type TestStack } from '../../support/stack.ts';
 import { createScimAccount, type ScimAccount } from './scim-account.ts';
+
+// Multi-step sequences over real HTTP on a machine shared with other test runs.
+jest.setTimeout(60_000);
 
 let stack: TestStack;
 let a: ScimAccount;
