@@ -24,6 +24,7 @@ import { invalidValue, tooMany } from './errors.ts';
 import { matches, planLookup } from './filter.ts';
 import {
   MAX_IN_MEMORY,
+  backoff,
   checkIfMatch,
   decodeScimCursor,
   encodeScimCursor,
@@ -41,10 +42,6 @@ const ROLES: readonly Role[] = ['admin', 'member'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** A conflicting concurrent write makes us re-read and re-apply; after this many tries the client gets 503 + Retry-After. */
 const MAX_ATTEMPTS = 12;
-
-/** Jittered, so writers that collided do not collide again in lockstep. */
-export const backoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
 
 const isObject = (value: unknown): value is ScimObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -200,6 +197,8 @@ export async function deleteUser(db: Db, accountId: string, id: string, headers:
 }
 
 async function candidatesByKey(db: Db, accountId: string, lookup: NonNullable<ReturnType<typeof planLookup>>) {
+  // No user has an empty userName or externalId (both are dropped or refused on write), and DynamoDB refuses empty keys.
+  if (lookup.value === '' || (lookup.attribute === 'userName' && lookup.value.trim() === '')) return [];
   switch (lookup.attribute) {
     case 'id': {
       const item = await getUserItem(db, accountId, lookup.value);
