@@ -30,13 +30,13 @@ import {
   listResponse,
   sortResources,
   type ListQuery,
+  CONFLICT_ATTEMPTS,
 } from './http.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { canonicalise, project, type ScimObject } from './resource.ts';
 import { CORE_GROUP, GROUP_KIND, IDENTITY_GROUP } from './schema.ts';
 
 const ROLES: readonly Role[] = ['admin', 'member'];
-const MAX_ATTEMPTS = 12;
 
 const isObject = (value: unknown): value is ScimObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -138,7 +138,7 @@ async function update(
       return { item, memberIds };
     } catch (error) {
       if (!(error instanceof PreconditionFailed) || hasIfMatch(headers)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable('The group is being changed concurrently; retry shortly');
+      if (attempt >= CONFLICT_ATTEMPTS) throw new ServiceUnavailable('The group is being changed concurrently; retry shortly');
       await backoff(attempt);
     }
   }

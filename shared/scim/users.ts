@@ -33,6 +33,7 @@ import {
   listResponse,
   sortResources,
   type ListQuery,
+  CONFLICT_ATTEMPTS,
 } from './http.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { canonicalise, project, type ScimObject } from './resource.ts';
@@ -40,8 +41,6 @@ import { CORE_USER, ENTERPRISE_USER, IDENTITY_USER, USER_KIND } from './schema.t
 
 const ROLES: readonly Role[] = ['admin', 'member'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** A conflicting concurrent write makes us re-read and re-apply; after this many tries the client gets 503 + Retry-After. */
-const MAX_ATTEMPTS = 12;
 
 const isObject = (value: unknown): value is ScimObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -164,7 +163,7 @@ async function update(
       return await replaceScimUser(db, current, next, audit);
     } catch (error) {
       if (!(error instanceof PreconditionFailed) || hasIfMatch(headers)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable('The user is being changed concurrently; retry shortly');
+      if (attempt >= CONFLICT_ATTEMPTS) throw new ServiceUnavailable('The user is being changed concurrently; retry shortly');
       await backoff(attempt);
     }
   }
