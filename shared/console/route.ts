@@ -8,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import type { UserItem } from '../db/users.ts';
 import { HttpError } from '../http/errors.ts';
 import { route, type ApiRequest, type ApiResponse } from '../http/handler.ts';
+import { pathFor } from '../http/url.ts';
 import { renderError } from '../http/render-error.ts';
 import { requireEnv } from '../config.ts';
 import { consolePage, escapeHtml } from './layout.ts';
@@ -45,9 +46,10 @@ export function consoleErrorPage(status: number, title: string, detail: string):
 }
 
 function loginRedirect(request: ApiRequest): ApiResponse {
-  // GET pages come back to themselves; after a POST, the page the form was on (same path) is the sensible place.
-  const query = request.method === 'GET' ? new URLSearchParams(request.query).toString() : '';
-  const returnTo = `${request.path}${query ? `?${query}` : ''}`;
+  // GET pages come back to themselves; a form post (whose session ran out) to the console's start, since its own path
+  // answers POST only and its form data is gone anyway.
+  const query = new URLSearchParams(request.query).toString();
+  const returnTo = request.method === 'GET' ? `${request.path}${query ? `?${query}` : ''}` : pathFor('console-home');
   const base = requireEnv('PUBLIC_BASE_URL').replace(/\/$/, '');
   return redirect(`${base}/login?returnTo=${encodeURIComponent(returnTo)}`);
 }

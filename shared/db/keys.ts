@@ -41,6 +41,7 @@
  *                                                  timeout, at most once a minute]
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
  *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
+ *   emails of up to 100 users (console audit page)  1 BatchGetItem (user keys; shared/console/user-emails.ts)
  */
 
 export const ENTITY = {

@@ -1,12 +1,15 @@
 // Console forms over real HTTP, for the refusals a browser test would not reach easily: a stale allowlist version,
 // disabling yourself, revoking an unknown key, enabling SCIM without an IdP. Each refusal changes nothing.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { SESSION_COOKIE } from '../../../shared/auth/sessions.ts';
 import { getAccount } from '../../../shared/db/accounts.ts';
 import { listApiKeys } from '../../../shared/db/api-keys.ts';
 import { getUser, type User } from '../../../shared/db/users.ts';
 import { signedInUser } from '../../support/browser.ts';
 import { createTestAccount, startTestStack, type CallResult, type TestStack } from '../../support/stack.ts';
+
+// Jest's 5 s default is tight for starting a stack on a busy shared machine.
+jest.setTimeout(30_000);
 
 let stack: TestStack;
 let account: { id: string; adminKey: string };
