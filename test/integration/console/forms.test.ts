@@ -82,3 +82,22 @@ test('an invalid invitation re-renders the form with the problem', async () => {
   expect(result.text).toContain('email: must be an email address');
   expect(result.text).toContain('value="not-an-email"');
 });
+
+test("another account's user cannot be touched: the console only ever acts in the session's account", async () => {
+  const other = await createTestAccount(stack, 'Elsewhere Inc');
+  const stranger = await signedInUser(stack.db, other.id, 'someone@elsewhere.example', 'member');
+  const result = await post(`/console/users/${stranger.user.id}/active`, { active: 'false' });
+  expect(result.status).toBe(404);
+  expect((await getUser(stack.db, other.id, stranger.user.id))?.active).toBe(true);
+});
+
+test('a disabled admin is signed out of the console at once', async () => {
+  const gone = await signedInUser(stack.db, account.id, 'leaver@forms.example', 'admin');
+  const cookie = { Cookie: `${SESSION_COOKIE}=${gone.cookie}` };
+  expect((await stack.call('GET', '/console/users', { headers: cookie })).status).toBe(200);
+  const disable = await post(`/console/users/${gone.user.id}/active`, { active: 'false' });
+  expect(disable.status).toBe(303);
+  const after = await stack.call('GET', '/console/users', { headers: cookie });
+  expect(after.status).toBe(303);
+  expect(new URL(String(after.headers.location)).pathname).toBe('/login');
+});

@@ -88,9 +88,19 @@ test('an admin sees the pages with strict headers and no inline script or style'
   const home = await stack.call('GET', '/console', { headers: cookieHeader(adminCookie) });
   expect(home.status).toBe(303);
   expect(home.headers.location).toBe(`${stack.baseUrl}/console/users`);
+  // Also on what the shared chain answers before the guard runs (a body it cannot parse).
+  const unparsable = await stack.call('POST', '/console/users', {
+    headers: { ...cookieHeader(adminCookie), 'Content-Type': 'application/json', Origin: stack.baseUrl },
+    body: '{not json',
+  });
+  expect(unparsable.status).toBe(400);
+  expectSecurityHeaders(unparsable.headers);
   const js = await stack.call('GET', '/console/assets/console.js');
   expect([js.status, js.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
-  expect((await stack.call('GET', '/console/assets/other.js')).status).toBe(404);
+  expectSecurityHeaders(js.headers);
+  const missing = await stack.call('GET', '/console/assets/other.js');
+  expect(missing.status).toBe(404);
+  expectSecurityHeaders(missing.headers);
 });
 
 test('POST without the CSRF token, with a wrong one, from another origin or as JSON is refused and changes nothing', async () => {
