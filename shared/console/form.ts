@@ -4,8 +4,13 @@ import * as v from 'valibot';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export function checkForm<TSchema extends v.GenericSchema>(schema: TSchema, fields: unknown): FormResult<v.InferOutput<TSchema>> {
-  const result = v.safeParse(schema, fields);
+/** An empty field counts as not given (browsers send every input), so optional API fields stay optional on the page. */
+export function checkForm<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  fields: Record<string, string>,
+): FormResult<v.InferOutput<TSchema>> {
+  const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value.trim() !== ''));
+  const result = v.safeParse(schema, given);
   if (result.success) return { ok: true, value: result.output };
   return {
     ok: false,

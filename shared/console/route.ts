@@ -8,10 +8,11 @@ import type { Db } from '../db/client.ts';
 import type { UserItem } from '../db/users.ts';
 import { HttpError } from '../http/errors.ts';
 import { route, type ApiRequest, type ApiResponse } from '../http/handler.ts';
+import { pathFor } from '../http/url.ts';
 import { renderError } from '../http/render-error.ts';
 import { requireEnv } from '../config.ts';
 import { consolePage, escapeHtml } from './layout.ts';
-import { CSRF_FIELD, SECURITY_HEADERS, csrfToken, csrfTokenValid, originAllowed } from './security.ts';
+import { CSRF_FIELD, csrfToken, csrfTokenValid, originAllowed, withSecurityHeaders } from './security.ts';
 
 export interface ConsoleContext {
   request: ApiRequest;
@@ -28,10 +29,6 @@ export interface ConsoleContext {
 
 export type ConsoleFunction = (context: ConsoleContext) => Promise<ApiResponse>;
 
-export function withSecurityHeaders(response: ApiResponse): ApiResponse {
-  return { ...response, headers: { ...response.headers, ...SECURITY_HEADERS } };
-}
-
 export function redirect(location: string): ApiResponse {
   return { status: 303, headers: { Location: location } };
 }
@@ -45,9 +42,10 @@ export function consoleErrorPage(status: number, title: string, detail: string):
 }
 
 function loginRedirect(request: ApiRequest): ApiResponse {
-  // GET pages come back to themselves; after a POST, the page the form was on (same path) is the sensible place.
-  const query = request.method === 'GET' ? new URLSearchParams(request.query).toString() : '';
-  const returnTo = `${request.path}${query ? `?${query}` : ''}`;
+  // GET pages come back to themselves; a form post (whose session ran out) to the console's start, since its own path
+  // answers POST only and its form data is gone anyway.
+  const query = new URLSearchParams(request.query).toString();
+  const returnTo = request.method === 'GET' ? `${request.path}${query ? `?${query}` : ''}` : pathFor('console-home');
   const base = requireEnv('PUBLIC_BASE_URL').replace(/\/$/, '');
   return redirect(`${base}/login?returnTo=${encodeURIComponent(returnTo)}`);
 }
@@ -99,18 +97,21 @@ async function guarded(db: Db, request: ApiRequest, fn: ConsoleFunction): Promis
   });
 }
 
-/** Wraps a console page in the shared middy chain, the admin guard and the security headers. */
+/**
+ * Wraps a console page in the shared middy chain and the admin guard. The security headers go on outside the chain, so
+ * they are on every answer, also the ones the chain itself renders (a body it cannot parse, a 500).
+ */
 export function consoleRoute(db: Db, fn: ConsoleFunction) {
-  return route('browser', async (request) => {
+  const chain = route('browser', async (request) => {
     try {
-      return withSecurityHeaders(await guarded(db, request, fn));
+      return await guarded(db, request, fn);
     } catch (error) {
       // Known refusals get the console's own page; anything else goes through the one renderer (logged, generic 500).
-      const response =
-        error instanceof HttpError && error.status < 500
-          ? { ...consoleErrorPage(error.status, 'Something is not right', error.detail), headers: error.headers }
-          : renderError(error, 'browser');
-      return withSecurityHeaders(response);
+      if (error instanceof HttpError && error.status < 500) {
+        return { ...consoleErrorPage(error.status, 'Something is not right', error.detail), headers: error.headers };
+      }
+      return renderError(error, 'browser');
     }
   });
+  return withSecurityHeaders(chain);
 }

@@ -1,5 +1,6 @@
 // Browser hardening for the admin console: the response headers every console page carries, and CSRF protection for its
 // forms (a synchronizer token bound to the session, plus a same-origin check on the Origin header).
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { requireEnv } from '../config.ts';
 import type { SessionItem } from '../auth/sessions.ts';
@@ -18,6 +19,17 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/**
+ * Puts SECURITY_HEADERS on every answer of a handler, outside its middleware chain, so they are also on the answers the
+ * chain renders itself (a body it cannot parse, a 404, a 500).
+ */
+export function withSecurityHeaders(handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>) {
+  return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const result = await handler(event, context);
+    return { ...result, headers: { ...result.headers, ...SECURITY_HEADERS } };
+  };
+}
 
 /** The form field that carries the CSRF token. */
 export const CSRF_FIELD = '_csrf';

@@ -1,17 +1,10 @@
 // The Users page: people with their source, state and role; the invite form; disable / enable.
-import * as v from 'valibot';
 import type { Db } from '../db/client.ts';
 import { listUsers } from '../db/users.ts';
 import type { ApiResponse } from '../http/handler.ts';
 import { urlFor } from '../http/url.ts';
 import { consolePage, csrfField, escapeHtml, messages, withQuery } from './layout.ts';
 import type { ConsoleContext } from './route.ts';
-
-/** The API's invite body (functions/admin/users-invite.ts), as form fields. */
-export const InviteForm = v.strictObject({
-  email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
-  role: v.optional(v.picklist(['admin', 'member'], 'must be admin or member'), 'member'),
-});
 
 export const USER_NOTICES: Record<string, string> = {
   invited: 'The user was invited. They can sign in with single sign-on.',
@@ -25,7 +18,7 @@ export interface UsersPageState {
   status?: number;
   notice?: string;
   error?: string;
-  draft?: { email?: string; role?: string };
+  draft?: { email?: string; role?: string; displayName?: string };
 }
 
 export async function usersPage(db: Db, ctx: ConsoleContext, state: UsersPageState = {}): Promise<ApiResponse> {
@@ -51,6 +44,7 @@ export async function usersPage(db: Db, ctx: ConsoleContext, state: UsersPageSta
 <section class="card"><h2>Invite a user</h2>
 <form method="post" action="${escapeHtml(urlFor('console-users-invite'))}">${csrfField(ctx.csrf)}
 <div class="row"><div><label for="email">Email</label><input id="email" name="email" type="email" required maxlength="254" value="${escapeHtml(state.draft?.email ?? '')}"></div>
+<div><label for="displayName">Name (optional)</label><input id="displayName" name="displayName" type="text" maxlength="200" value="${escapeHtml(state.draft?.displayName ?? '')}"></div>
 <div><label for="role">Role</label><select id="role" name="role"><option value="member"${role === 'member' ? ' selected' : ''}>member</option><option value="admin"${role === 'admin' ? ' selected' : ''}>admin</option></select></div>
 <div><button type="submit" id="invite">Invite</button></div></div>
 <p class="muted">Invited users sign in with your identity provider. Users created by JIT sign-in or SCIM appear here too.</p></form></section>

@@ -74,11 +74,12 @@ test('an admin invites a user, then disables and re-enables them', async () => {
   expect(await page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")).toBe('rgb(29, 35, 48)');
 
   await page.fill('#email', 'grace@console.example');
+  await page.fill('#displayName', 'Grace Hopper');
   await page.selectOption('#role', 'admin');
   await page.click('#invite');
   await page.waitForURL(/notice=invited/);
   const row = page.locator('tr[data-user="grace@console.example"]');
-  await expect(row.locator('td').allTextContents()).resolves.toEqual(['grace@console.example', '', 'Invite', 'Active', 'admin', 'Disable']);
+  await expect(row.locator('td').allTextContents()).resolves.toEqual(['grace@console.example', 'Grace Hopper', 'Invite', 'Active', 'admin', 'Disable']);
 
   // The same email again (different case) is refused on the page, with the form kept.
   await page.fill('#email', 'Grace@Console.example');

@@ -1,12 +1,15 @@
 // Console forms over real HTTP, for the refusals a browser test would not reach easily: a stale allowlist version,
 // disabling yourself, revoking an unknown key, enabling SCIM without an IdP. Each refusal changes nothing.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { SESSION_COOKIE } from '../../../shared/auth/sessions.ts';
 import { getAccount } from '../../../shared/db/accounts.ts';
 import { listApiKeys } from '../../../shared/db/api-keys.ts';
 import { getUser, type User } from '../../../shared/db/users.ts';
 import { signedInUser } from '../../support/browser.ts';
 import { createTestAccount, startTestStack, type CallResult, type TestStack } from '../../support/stack.ts';
+
+// Jest's 5 s default is tight for starting a stack on a busy shared machine.
+jest.setTimeout(30_000);
 
 let stack: TestStack;
 let account: { id: string; adminKey: string };
@@ -78,4 +81,23 @@ test('an invalid invitation re-renders the form with the problem', async () => {
   expect(result.status).toBe(400);
   expect(result.text).toContain('email: must be an email address');
   expect(result.text).toContain('value="not-an-email"');
+});
+
+test("another account's user cannot be touched: the console only ever acts in the session's account", async () => {
+  const other = await createTestAccount(stack, 'Elsewhere Inc');
+  const stranger = await signedInUser(stack.db, other.id, 'someone@elsewhere.example', 'member');
+  const result = await post(`/console/users/${stranger.user.id}/active`, { active: 'false' });
+  expect(result.status).toBe(404);
+  expect((await getUser(stack.db, other.id, stranger.user.id))?.active).toBe(true);
+});
+
+test('a disabled admin is signed out of the console at once', async () => {
+  const gone = await signedInUser(stack.db, account.id, 'leaver@forms.example', 'admin');
+  const cookie = { Cookie: `${SESSION_COOKIE}=${gone.cookie}` };
+  expect((await stack.call('GET', '/console/users', { headers: cookie })).status).toBe(200);
+  const disable = await post(`/console/users/${gone.user.id}/active`, { active: 'false' });
+  expect(disable.status).toBe(303);
+  const after = await stack.call('GET', '/console/users', { headers: cookie });
+  expect(after.status).toBe(303);
+  expect(new URL(String(after.headers.location)).pathname).toBe('/login');
 });

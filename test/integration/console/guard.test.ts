@@ -1,10 +1,13 @@
 // The console's guard over real HTTP: session and admin role, the Origin check and the session-bound CSRF token on every
 // POST, and the security headers on every answer (pages, redirects, refusals).
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { SESSION_COOKIE } from '../../../shared/auth/sessions.ts';
 import { getUserItemByEmail } from '../../../shared/db/users.ts';
 import { signedInUser } from '../../support/browser.ts';
 import { createTestAccount, startTestStack, type TestStack } from '../../support/stack.ts';
+
+// Jest's 5 s default is tight for starting a stack on a busy shared machine.
+jest.setTimeout(30_000);
 
 let stack: TestStack;
 let account: { id: string; adminKey: string };
@@ -51,6 +54,13 @@ test('no session: every console page redirects to the login page with returnTo',
   }
   const forged = await stack.call('GET', '/console/users', { headers: cookieHeader(`${adminCookie.slice(0, -4)}0000`) });
   expect(forged.status).toBe(303);
+  // A form posted without a session goes to login, returning to the console's start (the POST path has no page).
+  const posted = await stack.call('POST', '/console/users/x/active', {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: stack.baseUrl },
+    body: 'active=false',
+  });
+  expect(posted.status).toBe(303);
+  expect(new URL(String(posted.headers.location)).searchParams.get('returnTo')).toBe('/console');
 });
 
 test('a signed-in member gets 403, also on POST', async () => {
@@ -78,9 +88,19 @@ test('an admin sees the pages with strict headers and no inline script or style'
   const home = await stack.call('GET', '/console', { headers: cookieHeader(adminCookie) });
   expect(home.status).toBe(303);
   expect(home.headers.location).toBe(`${stack.baseUrl}/console/users`);
+  // Also on what the shared chain answers before the guard runs (a body it cannot parse).
+  const unparsable = await stack.call('POST', '/console/users', {
+    headers: { ...cookieHeader(adminCookie), 'Content-Type': 'application/json', Origin: stack.baseUrl },
+    body: '{not json',
+  });
+  expect(unparsable.status).toBe(400);
+  expectSecurityHeaders(unparsable.headers);
   const js = await stack.call('GET', '/console/assets/console.js');
   expect([js.status, js.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
-  expect((await stack.call('GET', '/console/assets/other.js')).status).toBe(404);
+  expectSecurityHeaders(js.headers);
+  const missing = await stack.call('GET', '/console/assets/other.js');
+  expect(missing.status).toBe(404);
+  expectSecurityHeaders(missing.headers);
 });
 
 test('POST without the CSRF token, with a wrong one, from another origin or as JSON is refused and changes nothing', async () => {
