@@ -1,6 +1,10 @@
 // The console's only script and stylesheet, served from our own origin so the CSP can forbid inline code.
 
-/** Copy buttons (`data-copy="<element id>"`) and confirmation prompts on forms (`data-confirm="<question>"`). */
+/**
+ * Copy buttons (`data-copy="<element id>"`), confirmation prompts on forms (`data-confirm="<question>"`), and file
+ * inputs that read a chosen text file into a textarea (`data-file-into="<textarea id>"`; the file never leaves the
+ * browser except as that field).
+ */
 export const CONSOLE_JS = `'use strict';
 document.addEventListener('click', function (event) {
   var button = event.target.closest('[data-copy]');
@@ -17,13 +21,22 @@ document.addEventListener('submit', function (event) {
   var question = event.target.getAttribute('data-confirm');
   if (question && !window.confirm(question)) event.preventDefault();
 });
+document.addEventListener('change', function (event) {
+  var input = event.target;
+  var target = input.getAttribute && document.getElementById(input.getAttribute('data-file-into') || '');
+  if (!target || !input.files || !input.files[0]) return;
+  input.files[0].text().then(function (text) {
+    target.value = text;
+    target.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+});
 `;
 
 export const CONSOLE_CSS = `*{box-sizing:border-box}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f5f6f8}
 header{display:flex;align-items:center;gap:24px;padding:12px 24px;background:#1d2330;color:#fff}
 header .brand{font-weight:600}
-header nav a{color:#c9d1e0;text-decoration:none;margin-right:16px}
+header nav a{color:#c9d1e0;text-decoration:none;margin-right:14px;white-space:nowrap;display:inline-block}
 header nav a[aria-current=page]{color:#fff;border-bottom:2px solid #6ea8fe}
 header .who{margin-left:auto;color:#c9d1e0;font-size:13px}
 main{max-width:1100px;margin:24px auto;padding:0 24px}
@@ -55,4 +68,9 @@ td.details{overflow-wrap:anywhere;min-width:160px}
 td a{color:inherit}
 dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}
 dl.fields dt{font-weight:600}
+fieldset{border:1px solid #dde1e8;border-radius:6px;margin:10px 0;padding:8px 14px}
+label.choice{display:inline-block;font-weight:400;margin-right:18px}
+input[type=url],input[type=password]{font:inherit;padding:6px 8px;border:1px solid #c3c9d4;border-radius:6px;min-width:320px}
+a.button{display:inline-block;padding:6px 14px;border-radius:6px;border:1px solid #2f6fd6;background:#2f6fd6;color:#fff;text-decoration:none}
+.actions{display:flex;gap:12px;align-items:center;flex-wrap:wrap;margin-top:12px}
 `;

@@ -4,12 +4,15 @@ import * as v from 'valibot';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** An empty field counts as not given (browsers send every input), so optional API fields stay optional on the page. */
+/**
+ * An empty field counts as not given (browsers send every input), so optional API fields stay optional on the page.
+ * Values other than strings (a checkbox turned into a boolean by the caller) pass as they are.
+ */
 export function checkForm<TSchema extends v.GenericSchema>(
   schema: TSchema,
-  fields: Record<string, string>,
+  fields: Record<string, string | boolean>,
 ): FormResult<v.InferOutput<TSchema>> {
-  const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value.trim() !== ''));
+  const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => typeof value !== 'string' || value.trim() !== ''));
   const result = v.safeParse(schema, given);
   if (result.success) return { ok: true, value: result.output };
   return {

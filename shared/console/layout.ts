@@ -7,9 +7,12 @@ import { CSRF_FIELD } from './security.ts';
 
 export { escapeHtml };
 
-export type ConsoleSection = 'users' | 'api-keys' | 'ip-allowlist' | 'audit';
+export type ConsoleSection = 'idps' | 'settings' | 'domains' | 'users' | 'api-keys' | 'ip-allowlist' | 'audit';
 
 const NAV: readonly { section: ConsoleSection; label: string; route: RouteId }[] = [
+  { section: 'idps', label: 'Identity providers', route: 'console-idps' },
+  { section: 'settings', label: 'Enforcement & provisioning', route: 'console-settings' },
+  { section: 'domains', label: 'Domains', route: 'console-domains' },
   { section: 'users', label: 'Users', route: 'console-users' },
   { section: 'api-keys', label: 'API keys & SCIM', route: 'console-api-keys' },
   { section: 'ip-allowlist', label: 'IP allowlist', route: 'console-ip-allowlist' },

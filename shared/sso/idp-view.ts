@@ -28,6 +28,11 @@ export function loginPath(idp: Pick<Idp, 'id' | 'type'>, options: { returnTo?: s
 
 export const publicBase = (): string => requireEnv('PUBLIC_BASE_URL').replace(/\/$/, '');
 
+/** The URL of a test login through this IdP (POST /api/v1/idps/{id}/test, and the console's "Test sign-in"); its
+ *  success marks the IdP tested. `returnTo` (a relative path) is where the browser lands afterwards. */
+export const testLoginUrl = (idp: Pick<Idp, 'id' | 'type'>, returnTo?: string): string =>
+  `${publicBase()}${loginPath(idp, { test: true, returnTo })}`;
+
 /** The OIDC redirect URI to register at the IdP (route `oidc-callback`). */
 export const oidcRedirectUri = (idpId: string): string => `${publicBase()}/sso/oidc/${encodeURIComponent(idpId)}/callback`;
 
