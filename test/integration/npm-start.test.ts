@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
+import { SESSION_COOKIE, validateSession } from '../../shared/auth/sessions.ts';
+import { createDb } from '../../shared/db/client.ts';
+import { Browser, signInAtIdp } from '../support/oidc-idp.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const TSX = createRequire(import.meta.url).resolve('tsx');
@@ -83,8 +86,37 @@ test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
     const dynamoPort = Number(/DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
     expect(await portOpen(dynamoPort)).toBe(true);
 
+    // The demo OIDC provider is up, and each demo account has it as its IdP (its own client of it).
+    const issuer = /Demo OIDC identity provider: (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] as string;
+    const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(issuer);
+    const links = [...output().matchAll(/straight to (\S+\/sso\/oidc\/[\w-]+\/login)/g)].map((m) => m[1] as string);
+    expect(links).toHaveLength(2);
+    const clients = new Set<string>();
+    for (const link of links) {
+      const start = await fetch(link, { redirect: 'manual' });
+      expect(start.status).toBe(302);
+      const authorize = new URL(start.headers.get('location') as string);
+      expect(authorize.origin).toBe(issuer);
+      clients.add(authorize.searchParams.get('client_id') as string);
+    }
+    expect(clients.size).toBe(2);
+    // A newcomer signs in with SSO as the printed demo user, and gets a session.
+    const password = /as demo@acme\.test, password (\S+)/.exec(output())?.[1] as string;
+    const browser = new Browser();
+    const start = await browser.request('GET', links[0] as string);
+    const form = await browser.navigate(start.location as string);
+    const landed = await signInAtIdp(browser, form, { email: 'demo@acme.test', password }, (u) => u.origin === seed.baseUrl && !u.pathname.includes('/sso/'));
+    expect(landed.status).toBe(302);
+    const db = createDb({ tableName: 'identity', endpoint: `http://127.0.0.1:${dynamoPort}` });
+    const session = await validateSession(db, browser.cookie(SESSION_COOKIE));
+    expect(session?.user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, source: 'jit' });
+    db.doc.destroy();
+
     expect(await interrupt(proc)).toBe(0);
     expect(await portOpen(port)).toBe(false);
     expect(await portOpen(dynamoPort)).toBe(false);
+    expect(await portOpen(Number(new URL(issuer).port))).toBe(false);
   }
 }, 120_000);
