@@ -25,10 +25,12 @@ afterEach(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-function startOnce(port: number, cwd: string): Promise<{ process: ChildProcess; output: () => string }> {
+function startOnce(port: number, cwd: string, env: Record<string, string> = {}): Promise<{ process: ChildProcess; output: () => string }> {
+  // As a newcomer runs it: without the tests' own IdP settings (npm start makes its own).
+  const { IDP_SECRET_KEY: _key, ALLOW_INSECURE_LOOPBACK_IDP: _loopback, ...inherited } = process.env;
   const proc = spawn(process.execPath, ['--import', TSX, join(ROOT, 'infra/local/start.ts')], {
     cwd,
-    env: { ...process.env, PORT: String(port), NODE_OPTIONS: '', LOG_LEVEL: 'SILENT' },
+    env: { ...inherited, PORT: String(port), NODE_OPTIONS: '', LOG_LEVEL: 'SILENT', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -64,6 +66,23 @@ async function interrupt(proc: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   proc.kill('SIGINT');
   return exited;
+}
+
+/** Signs in with SSO as the printed demo user of the first account, through the printed link; returns the session's user. */
+async function signInAsDemoUser(output: string, seed: { baseUrl: string }, dynamoPort: number) {
+  const link = /straight to (\S+\/sso\/oidc\/[\w-]+\/login)/.exec(output)?.[1] as string;
+  const password = /as demo@acme\.test, password (\S+)/.exec(output)?.[1] as string;
+  const browser = new Browser();
+  const start = await browser.request('GET', link);
+  const form = await browser.navigate(start.location as string);
+  const landed = await signInAtIdp(browser, form, { email: 'demo@acme.test', password }, (u) => u.origin === seed.baseUrl && !u.pathname.includes('/sso/'));
+  expect(landed.status).toBe(302);
+  const db = createDb({ tableName: 'identity', endpoint: `http://127.0.0.1:${dynamoPort}` });
+  try {
+    return (await validateSession(db, browser.cookie(SESSION_COOKIE)))?.user;
+  } finally {
+    db.doc.destroy();
+  }
 }
 
 test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
@@ -103,20 +122,30 @@ test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
     }
     expect(clients.size).toBe(2);
     // A newcomer signs in with SSO as the printed demo user, and gets a session.
-    const password = /as demo@acme\.test, password (\S+)/.exec(output())?.[1] as string;
-    const browser = new Browser();
-    const start = await browser.request('GET', links[0] as string);
-    const form = await browser.navigate(start.location as string);
-    const landed = await signInAtIdp(browser, form, { email: 'demo@acme.test', password }, (u) => u.origin === seed.baseUrl && !u.pathname.includes('/sso/'));
-    expect(landed.status).toBe(302);
-    const db = createDb({ tableName: 'identity', endpoint: `http://127.0.0.1:${dynamoPort}` });
-    const session = await validateSession(db, browser.cookie(SESSION_COOKIE));
-    expect(session?.user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, source: 'jit' });
-    db.doc.destroy();
+    const user = await signInAsDemoUser(output(), seed, dynamoPort);
+    expect(user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, source: 'jit' });
 
     expect(await interrupt(proc)).toBe(0);
     expect(await portOpen(port)).toBe(false);
     expect(await portOpen(dynamoPort)).toBe(false);
     expect(await portOpen(Number(new URL(issuer).port))).toBe(false);
   }
+}, 120_000);
+
+test('with DATA_DIR a second start reuses the accounts, the sealed IdP secrets and the demo IdP clients', async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  const port = await freePort();
+  const env = { DATA_DIR: join(workDir, 'data') };
+  const accountIds: string[][] = [];
+  for (let run = 0; run < 2; run++) {
+    const { process: proc, output } = await startOnce(port, workDir, env);
+    const seed = JSON.parse(readFileSync(join(workDir, '.local/seed.json'), 'utf8'));
+    accountIds.push(seed.accounts.map((a: { id: string }) => a.id));
+    expect(Buffer.from(readFileSync(join(workDir, '.local/idp-secret-key'), 'utf8').trim(), 'base64')).toHaveLength(32);
+    const dynamoPort = Number(/DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
+    // The second run opens the client secrets sealed by the first: the key was kept in .local/ with the data.
+    expect(await signInAsDemoUser(output(), seed, dynamoPort)).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id });
+    expect(await interrupt(proc)).toBe(0);
+  }
+  expect(accountIds[1]).toEqual(accountIds[0]);
 }, 120_000);
