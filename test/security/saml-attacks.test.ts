@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { AuditEvent } from '../../shared/db/audit.ts';
 import { createIdp } from '../../shared/db/idps.ts';
-import { ALG, encode, samlId, signAssertion, signResponse } from '../support/saml-idp.ts';
+import { ALG, encode, samlId, signAssertion, signResponse, signatureVerifies } from '../support/saml-idp.ts';
 import {
   auditEvents,
   idpKeys,
@@ -82,6 +82,7 @@ describe('signatures', () => {
 
   test('assertion changed after signing (NameID swapped)', async () => {
     const xml = signedResponseFor(fx, { inResponseTo: await requestId() }).replace('ada@victim.example', 'boss@victim.example');
+    expect(signatureVerifies(xml, idpKeys)).toBe(false);
     await expectRefused(fx, 'signature', () => postAcs(stack, fx, xml));
   });
 
@@ -106,12 +107,13 @@ describe('signatures', () => {
   });
 });
 
-describe('XML signature wrapping', () => {
+describe('XML signature wrapping (the signed part still verifies; the shape gives it away)', () => {
   const evil = async () => responseFor(fx, { inResponseTo: await requestId(), nameId: 'boss@victim.example' });
 
   test('signed assertion wrapped in Extensions, attacker assertion in its place', async () => {
     const signed = assertionOf(signedResponseFor(fx));
     const xml = afterResponseIssuer(await evil(), `<samlp:Extensions>${signed}</samlp:Extensions>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -119,6 +121,7 @@ describe('XML signature wrapping', () => {
     const signed = assertionOf(signedResponseFor(fx));
     const attacker = await evil();
     const xml = attacker.replace('</samlp:Status>', `</samlp:Status>${signed}`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -126,6 +129,7 @@ describe('XML signature wrapping', () => {
     const signed = assertionOf(signedResponseFor(fx));
     const attacker = await evil();
     const xml = attacker.replace(/(<saml:SubjectConfirmationData[^>]*)\/>/, `$1>${signed}</saml:SubjectConfirmationData>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -133,12 +137,14 @@ describe('XML signature wrapping', () => {
     const signed = signedResponseFor(fx, { inResponseTo: await requestId() });
     const attacker = assertionOf(await evil());
     const xml = signed.replace('</ds:Signature>', `<ds:Object>${attacker}</ds:Object></ds:Signature>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
   test('whole signed Response wrapped inside an attacker Response', async () => {
     const signed = signResponse(responseFor(fx), idpKeys).replace(/^<samlp:Response/, '<samlp:Response');
     const xml = afterResponseIssuer(await evil(), `<samlp:Extensions>${signed}</samlp:Extensions>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -164,6 +170,7 @@ describe('XML signature wrapping', () => {
   test('comment injected in the NameID after signing (c14n keeps the signature valid)', async () => {
     const signed = signedResponseFor(fx, { inResponseTo: await requestId(), nameId: 'boss@victim.example.attacker.example' });
     const xml = signed.replace('boss@victim.example.attacker.example', 'boss@victim.example<!---->.attacker.example');
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'comment', () => postAcs(stack, fx, xml));
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'saml');
@@ -135,4 +136,18 @@ export function acsForm(samlResponseBase64: string, relayState?: string): string
   const params = new URLSearchParams({ SAMLResponse: samlResponseBase64 });
   if (relayState !== undefined) params.set('RelayState', relayState);
   return params.toString();
+}
+
+/** Does the (first) signature in `xml` still verify with this key pair? Lets a test show its attack keeps the signature valid. */
+export function signatureVerifies(xml: string, keys: KeyPair): boolean {
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const signature = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
+  if (!signature) return false;
+  const verifier = new SignedXml({ publicCert: keys.certPem });
+  verifier.loadSignature(signature as unknown as Node);
+  try {
+    return verifier.checkSignature(xml);
+  } catch {
+    return false;
+  }
 }
