@@ -80,6 +80,11 @@ describe('signatures', () => {
     await expectRefused(fx, 'signature', () => postAcs(stack, fx, xml));
   });
 
+  test('signed by another key with no KeyInfo at all', async () => {
+    const xml = signAssertion(responseFor(fx, { inResponseTo: await requestId() }), otherKeys, { omitKeyInfo: true });
+    await expectRefused(fx, 'signature', () => postAcs(stack, fx, xml));
+  });
+
   test('assertion changed after signing (NameID swapped)', async () => {
     const xml = signedResponseFor(fx, { inResponseTo: await requestId() }).replace('ada@victim.example', 'boss@victim.example');
     expect(signatureVerifies(xml, idpKeys)).toBe(false);

@@ -90,6 +90,8 @@ export interface SignOptions {
   digestAlgorithm?: string;
   /** Certificate put in KeyInfo (default: the signing key's own). */
   keyInfoCertBase64?: string;
+  /** Leave KeyInfo out (some IdPs do; the SP must then try its pinned certificates). */
+  omitKeyInfo?: boolean;
 }
 
 function sign(xml: string, target: 'Assertion' | 'Response', keys: KeyPair, options: SignOptions = {}): string {
@@ -98,7 +100,8 @@ function sign(xml: string, target: 'Assertion' | 'Response', keys: KeyPair, opti
     privateKey: keys.keyPem,
     signatureAlgorithm: options.signatureAlgorithm ?? ALG.rsaSha256,
     canonicalizationAlgorithm: ALG.excC14n,
-    getKeyInfoContent: () => `<ds:X509Data><ds:X509Certificate>${certBody}</ds:X509Certificate></ds:X509Data>`,
+    getKeyInfoContent: () =>
+      options.omitKeyInfo ? null : `<ds:X509Data><ds:X509Certificate>${certBody}</ds:X509Certificate></ds:X509Data>`,
   });
   const path = target === 'Assertion' ? "/*[local-name(.)='Response']/*[local-name(.)='Assertion']" : "/*[local-name(.)='Response']";
   sig.addReference({
