@@ -2,6 +2,7 @@
 // where a signature matters. Every one must end in the refusal page (4xx, never 500), no session cookie, and a
 // `login.failed` audit event naming the reason.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { deflateRawSync } from 'node:zlib';
 import type { AuditEvent } from '../../shared/db/audit.ts';
 import { createIdp } from '../../shared/db/idps.ts';
 import { ALG, encode, samlId, signAssertion, signResponse, signatureVerifies } from '../support/saml-idp.ts';
@@ -95,6 +96,13 @@ describe('signatures', () => {
     const xml = signAssertion(responseFor(fx, { inResponseTo: await requestId() }), idpKeys, {
       signatureAlgorithm: ALG.rsaSha1,
       digestAlgorithm: ALG.sha1,
+    });
+    await expectRefused(fx, 'weak_algorithm', () => postAcs(stack, fx, xml));
+  });
+
+  test('canonicalisation with comments (so comments would become part of the signed text)', async () => {
+    const xml = signAssertion(responseFor(fx, { inResponseTo: await requestId() }), idpKeys, {
+      canonicalizationAlgorithm: ALG.excC14nWithComments,
     });
     await expectRefused(fx, 'weak_algorithm', () => postAcs(stack, fx, xml));
   });
@@ -322,6 +330,16 @@ describe('hostile XML', () => {
     const result = await postAcs(stack, fx, 'A'.repeat(400_000), { raw: true });
     expect(result.status).toBe(413);
     expect(setCookies(result)).toEqual([]);
+  });
+
+  test('a deflate bomb through the HTTP-Redirect binding reaches nothing: the ACS takes HTTP-POST only', async () => {
+    const bomb = deflateRawSync(Buffer.alloc(50 * 1024 * 1024, 0x41)).toString('base64');
+    const started = Date.now();
+    const result = await stack.call('GET', `/sso/saml/${fx.idp.id}/acs?SAMLResponse=${encodeURIComponent(bomb)}`);
+    expect(result.status).toBeGreaterThanOrEqual(400);
+    expect(result.status).toBeLessThan(500);
+    expect(setCookies(result)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   test('not base64', async () => {

@@ -33,6 +33,7 @@ export const ALG = {
   sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
   sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
   excC14n: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  excC14nWithComments: 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
   enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
 } as const;
 
@@ -90,6 +91,7 @@ export interface SignOptions {
   digestAlgorithm?: string;
   /** Certificate put in KeyInfo (default: the signing key's own). */
   keyInfoCertBase64?: string;
+  canonicalizationAlgorithm?: string;
   /** Leave KeyInfo out (some IdPs do; the SP must then try its pinned certificates). */
   omitKeyInfo?: boolean;
 }
@@ -99,7 +101,7 @@ function sign(xml: string, target: 'Assertion' | 'Response', keys: KeyPair, opti
   const sig = new SignedXml({
     privateKey: keys.keyPem,
     signatureAlgorithm: options.signatureAlgorithm ?? ALG.rsaSha256,
-    canonicalizationAlgorithm: ALG.excC14n,
+    canonicalizationAlgorithm: options.canonicalizationAlgorithm ?? ALG.excC14n,
     getKeyInfoContent: () =>
       options.omitKeyInfo ? null : `<ds:X509Data><ds:X509Certificate>${certBody}</ds:X509Certificate></ds:X509Data>`,
   });
