@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { deflateRawSync } from 'node:zlib';
 import type { AuditEvent } from '../../shared/db/audit.ts';
 import { createIdp } from '../../shared/db/idps.ts';
+import { getUserItemByEmail } from '../../shared/db/users.ts';
 import { ALG, encode, samlId, signAssertion, signResponse, signatureVerifies } from '../support/saml-idp.ts';
 import {
   auditEvents,
@@ -185,6 +186,27 @@ describe('XML signature wrapping (the signed part still verifies; the shape give
     const xml = signed.replace('boss@victim.example.attacker.example', 'boss@victim.example<!---->.attacker.example');
     expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'comment', () => postAcs(stack, fx, xml));
+  });
+});
+
+describe('NameID text tricks', () => {
+  test('an empty CDATA section splitting the NameID after signing is read as the whole signed value', async () => {
+    // c14n turns CDATA into text, so the signature stays valid; a parser that kept only the first text node would sign
+    // the attacker in as boss@victim.example. We read the full signed value, whose domain is not the account's.
+    const signed = signedResponseFor(fx, { inResponseTo: await requestId(), nameId: 'boss@victim.example.attacker.example' });
+    const xml = signed.replace('boss@victim.example.attacker.example', 'boss@victim.example<![CDATA[]]>.attacker.example');
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
+    const result = await postAcs(stack, fx, xml);
+    expect(result.status).toBe(403);
+    expect(setCookies(result)).toEqual([]);
+    const last = (await auditEvents(stack, fx.accountId)).filter((e) => e.action === 'login.failed').at(-1);
+    expect(last).toMatchObject({ reason: 'email_domain_not_verified', details: { email: 'boss@victim.example.attacker.example' } });
+    expect(await getUserItemByEmail(stack.db, fx.accountId, 'boss@victim.example')).toBeUndefined();
+  });
+
+  test('a NameID that is not an email, with no email attribute', async () => {
+    const xml = signedResponseFor(fx, { inResponseTo: await requestId(), nameId: 'boss victim' });
+    await expectRefused(fx, 'no_subject', () => postAcs(stack, fx, xml));
   });
 });
 
