@@ -377,6 +377,15 @@ describe('hostile XML', () => {
     await expectRefused(fx, 'encoding', () => postAcs(stack, fx, xml));
   });
 
+  test('well signed but not schema-valid (an element SAML does not define)', async () => {
+    const xml = signAssertion(
+      responseFor(fx, { inResponseTo: await requestId() }).replace('</saml:Subject>', '</saml:Subject><saml:Bogus>x</saml:Bogus>'),
+      idpKeys,
+    );
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
+    await expectRefused(fx, 'schema', () => postAcs(stack, fx, xml));
+  });
+
   test('a signed document that is not a SAML Response', async () => {
     const xml = signedResponseFor(fx, { inResponseTo: samlId() }).replace(/samlp:Response/g, 'samlp:ArtifactResponse');
     await expectRefused(fx, 'not_a_response', () => postAcs(stack, fx, xml));
