@@ -44,9 +44,10 @@
  *   list IdPs of an account ...................... 1 Query (sk begins_with IDP#)
  *   IdP by id alone (SSO callbacks) .............. 1 Query (gsi1, exact key)
  *   create session ............................... 1 TransactWriteItems (session + audit event)
- *   SAML login (AuthnRequest issued) ........... 1 Query (IdP, gsi1) + 1 PutItem (request, TTL)
- *   SAML ACS ..................................... 1 Query (IdP, gsi1) + 1 TransactWriteItems (delete the request if
- *                                                  SP-initiated, put the assertion id; both conditional) + completeLogin
+ *   SAML login (AuthnRequest issued) ............. 1 Query (IdP, gsi1) + 1 PutItem (request, TTL)
+ *   SAML ACS ..................................... 1 Query (IdP, gsi1) [+ 1 GetItem (the request) if SP-initiated]
+ *                                                  + 1 TransactWriteItems (delete the request if SP-initiated, put the
+ *                                                  assertion id; both conditional) + completeLogin
  *   validate session (every signed-in request) ... 1 BatchGetItem (session + user) [+ 1 UpdateItem to slide the idle
  *                                                  timeout, at most once a minute]
  *   SCIM user by externalId ..................... 1 Query (gsi2, exact key)
