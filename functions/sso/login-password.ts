@@ -2,7 +2,7 @@
 // mixed mode only. Same answer and same work for an unknown user and a wrong password; same-origin forms only.
 import * as v from 'valibot';
 import { recordAudit, type AuditEvent } from '../../shared/db/audit.ts';
-import { createSession, sessionCookie } from '../../shared/auth/sessions.ts';
+import { createSession, deleteSession, sessionCookie, sessionCookieValue } from '../../shared/auth/sessions.ts';
 import { DEFAULT_AFTER_LOGIN } from '../../shared/auth/complete-login.ts';
 import { db } from '../../shared/db/client.ts';
 import { route } from '../../shared/http/handler.ts';
@@ -62,6 +62,8 @@ export const handler = route('browser', async (request) => {
   }
   if (!user.active) return refuse('user_disabled', refusalPage(403, 'Your account is disabled — ask your administrator.'));
 
+  // A fresh session on every sign-in; one the browser already carried is ended (no session fixation).
+  await deleteSession(database, sessionCookieValue(request.headers.cookie));
   const cookie = await createSession(
     database,
     { accountId, userId: user.id, method: 'password', sourceIp: request.sourceIp },

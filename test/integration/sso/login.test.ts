@@ -174,6 +174,15 @@ describe('POST /login/password, GET /me, POST /logout', () => {
     expect(events[0]).toMatchObject({ outcome: 'success', actor: { id: ids.pw } });
   });
 
+  test('signing in again ends the session the browser already had', async () => {
+    const first = cookieHeader(await postPassword({ email: 'pat@mixed.example', password: PASSWORD }));
+    const again = await postPassword({ email: 'pat@mixed.example', password: PASSWORD }, { Origin: stack.baseUrl, Cookie: first });
+    expect(again.status).toBe(303);
+    expect(cookieHeader(again)).not.toBe(first);
+    expect((await stack.call('GET', '/me', { headers: { Cookie: first } })).status).toBe(401);
+    expect((await stack.call('GET', '/me', { headers: { Cookie: cookieHeader(again) } })).status).toBe(200);
+  });
+
   test('an unsafe returnTo falls back to /me', async () => {
     const result = await postPassword({ email: 'pat@mixed.example', password: PASSWORD, returnTo: '//evil.example/x' });
     expect(result.status).toBe(303);
