@@ -7,8 +7,7 @@ import { DEFAULT_AFTER_LOGIN } from '../../shared/auth/complete-login.ts';
 import { db } from '../../shared/db/client.ts';
 import { route } from '../../shared/http/handler.ts';
 import { safeRelativePath } from '../../shared/http/redirect.ts';
-import { parseWith } from '../../shared/http/validate.ts';
-import { requireSameOrigin } from '../../shared/sso/browser.ts';
+import { CROSS_SITE_MESSAGE, isSameOrigin } from '../../shared/sso/browser.ts';
 import { discoverLogin } from '../../shared/sso/login-discovery.ts';
 import { chooserPage, emailFormPage, refusalPage } from '../../shared/sso/login-pages.ts';
 import { MAX_PASSWORD_LENGTH, verifyPassword } from '../../shared/sso/password.ts';
@@ -22,8 +21,11 @@ const Form = v.object({
 const WRONG = 'The email address or password is not correct.';
 
 export const handler = route('browser', async (request) => {
-  requireSameOrigin(request.headers);
-  const form = parseWith(Form, request.body);
+  // Refusals here are our own pages (with the security headers), not the generic error page.
+  if (!isSameOrigin(request.headers)) return refusalPage(403, CROSS_SITE_MESSAGE);
+  const parsed = v.safeParse(Form, request.body ?? {});
+  if (!parsed.success) return emailFormPage({ message: 'Enter your email address and password.', status: 400 });
+  const form = parsed.output;
   const returnTo = safeRelativePath(form.returnTo);
   const options = await discoverLogin(database, form.email);
   const user = options?.user;

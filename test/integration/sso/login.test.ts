@@ -228,6 +228,8 @@ describe('POST /login/password, GET /me, POST /logout', () => {
     for (const headers of crossSite) {
       const result = await postPassword(fields, headers);
       expect([JSON.stringify(headers), result.status]).toEqual([JSON.stringify(headers), 403]);
+      expect(result.text).toContain('This form was sent from another site');
+      expect(result.headers['content-security-policy']).toContain("default-src 'none'");
       expect(setCookies(result)).toEqual([]);
     }
     const noOriginButSameSite = await postPassword(fields, { 'Sec-Fetch-Site': 'same-origin' });
@@ -238,6 +240,8 @@ describe('POST /login/password, GET /me, POST /logout', () => {
     const result = await postPassword({ email: 'pat@mixed.example' });
     expect(result.status).toBe(400);
     expect(result.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(result.text).toContain('Enter your email address and password.');
+    expect(result.headers['content-security-policy']).toContain("default-src 'none'");
   });
 
   test('/me without a session, or with a forged one, is 401 JSON', async () => {
