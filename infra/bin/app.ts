@@ -1,10 +1,13 @@
-// The CDK app: `npx cdk synth` (no AWS credentials needed) and `npx cdk deploy -c stage=prod`.
+// The CDK app: `npx cdk synth` (no AWS credentials needed) and `npx cdk deploy -c stage=prod …`. Context values are
+// listed in README "Deploy" and checked by infra/config.ts.
 import { App } from 'aws-cdk-lib';
+import { contextOf, stageConfig } from '../config.ts';
 import { IdentityStack } from '../stacks/identity-stack.ts';
 
 const app = new App();
-const stage = app.node.tryGetContext('stage') === 'prod' ? 'prod' : 'dev';
-new IdentityStack(app, `Identity-${stage}`, {
-  stage,
+const config = stageConfig(contextOf((key) => app.node.tryGetContext(key)));
+new IdentityStack(app, `Identity-${config.stage}`, {
+  config,
+  description: `Identity service (${config.stage}): SSO, SCIM 2.0, admin API`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -1,36 +1,88 @@
-// One function construct holds every Lambda default: Node.js 22 pinned, arm64, ESM bundle, minified, source maps,
-// log retention; and grants only the table access the route declares.
+// One function construct holds every Lambda default: Node.js 22 pinned, arm64, ESM bundle (infra/bundling.ts, the
+// options the bundle benchmark measures), minified, source maps, its own log group with retention, its own role; and
+// it grants only the table actions and the secrets the route declares.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { TableAccess } from '../../shared/http/routes/types.ts';
+import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, LAMBDA_NODE_TARGET } from '../bundling.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+
+/**
+ * The table actions each kind of route gets. Never Scan (no request path scans), never DescribeTable or stream reads.
+ * Transactions have no IAM actions of their own: TransactWriteItems is authorised per item as Put/Update/Delete/
+ * ConditionCheckItem, TransactGetItems as GetItem.
+ */
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  none: [],
+  read: READ_ACTIONS,
+  write: [
+    ...READ_ACTIONS,
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+};
+
+/** The authorizer reads the key and the account (BatchGetItem) and stamps `lastUsedAt` (UpdateItem); nothing else. */
+export const AUTHORIZER_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
+
+export interface RouteSecret {
+  /** Environment variable that carries the secret's ARN (never the value). */
+  env: string;
+  secret: ISecret;
+}
 
 export interface RouteFunctionProps {
   /** Handler file relative to the repository root. */
   entry: string;
-  table: ITable;
-  tableAccess: TableAccess;
+  table: ITableV2;
+  /** Customer-managed key of the table, when there is one: readers may decrypt, writers also encrypt. */
+  tableKey?: IKey;
+  /** The DynamoDB actions the function may call, on the table and its indexes. */
+  tableActions: readonly string[];
+  secrets?: readonly RouteSecret[];
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
-  logRetention?: RetentionDays;
+  logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+  tracing: boolean;
 }
 
 export class RouteFunction extends Construct {
   readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: RouteFunctionProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy: it may write to this
+    // function's log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.entry}`,
     });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: join(REPO_ROOT, props.entry),
       handler: 'handler',
@@ -38,28 +90,42 @@ export class RouteFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
-      logGroup,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      role: this.role,
+      logGroup: this.logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {
         TABLE_NAME: props.table.tableName,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'identity',
+        ...Object.fromEntries((props.secrets ?? []).map((s) => [s.env, s.secret.secretArn])),
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: LAMBDA_NODE_TARGET,
         minify: true,
         sourceMap: true,
-        // The AWS SDK v3 ships in the Node.js 22 runtime; leaving it out keeps bundles small (see README).
-        externalModules: ['@aws-sdk/*'],
-        // ESM bundles still meet CommonJS dependencies that call require(); give them one.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        externalModules: [...EXTERNAL_MODULES],
+        banner: ESM_REQUIRE_BANNER,
       },
     });
-    if (props.tableAccess === 'read') props.table.grantReadData(this.fn);
-    if (props.tableAccess === 'write') props.table.grantReadWriteData(this.fn);
+
+    if (props.tableActions.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...props.tableActions],
+          resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
+        }),
+      );
+      if (props.tableKey) {
+        const writes = props.tableActions.some((a) => !(READ_ACTIONS as readonly string[]).includes(a));
+        if (writes) props.tableKey.grantEncryptDecrypt(this.role);
+        else props.tableKey.grantDecrypt(this.role);
+      }
+    }
+    for (const { secret } of props.secrets ?? []) secret.grantRead(this.role);
   }
 }

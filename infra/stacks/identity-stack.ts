@@ -1,71 +1,139 @@
-// The service: one DynamoDB table and a REST API whose every route (from the route table) is its own Lambda.
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+// The service: one DynamoDB table and a REST API whose every route (from the route table) is its own Lambda, behind
+// per-route throttling, AWS WAF and the API-key authorizer; alarms and a dashboard. Nothing here lists routes by hand.
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import {
+  AccessLogFormat,
   AuthorizationType,
   EndpointType,
   IdentitySource,
   LambdaIntegration,
+  LogGroupLogDestination,
   MethodLoggingLevel,
   RequestAuthorizer,
   ResponseType,
   RestApi,
+  SecurityPolicy,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
-import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../shared/config.ts';
-import { TABLE } from '../../shared/db/table.ts';
-import { GATEWAY_RESPONSES, GATEWAY_RESPONSE_HEADERS, gatewayResponseBody } from '../../shared/http/gateway-responses.ts';
-import { routes } from '../../shared/http/routes/index.ts';
-import { RouteFunction } from '../constructs/route-function.ts';
+import { GATEWAY_RESPONSES, gatewayResponseBody, gatewayResponseHeaders } from '../../shared/http/gateway-responses.ts';
+import { routes, type RouteDefinition } from '../../shared/http/routes/index.ts';
+import type { StageConfig } from '../config.ts';
+import { ApiWebAcl, RULE_NAMES } from '../constructs/api-web-acl.ts';
+import { DataTable } from '../constructs/data-table.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
+import { AUTHORIZER_TABLE_ACTIONS, RouteFunction, TABLE_ACTIONS, type RouteSecret } from '../constructs/route-function.ts';
 
 export interface IdentityStackProps extends StackProps {
-  stage: 'dev' | 'prod';
+  config: StageConfig;
 }
 
-/** `/api/v1/api-keys/{id}` → `ApiKeysId`-style logical ids stay stable as long as the route id does. */
+type SecretName = NonNullable<RouteDefinition['secrets']>[number];
+
+/** `api-keys-create` → `ApiKeysCreate`: logical ids stay stable as long as the route id does. */
 const pascal = (id: string) => id.replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase());
+
+/**
+ * The stage's access log, one JSON object per request. Deliberately absent: headers (Authorization, Cookie), query
+ * strings (OIDC `code`/`state`, tokens), bodies. `path` is `$context.path`, which has no query string.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  method: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  errorType: '$context.error.responseType',
+  authorizerStatus: '$context.authorizer.status',
+  authorizerLatencyMs: '$context.authorizer.latency',
+  accountId: '$context.authorizer.accountId',
+  keyId: '$context.authorizer.keyId',
+  wafStatus: '$context.waf.status',
+  xrayTraceId: '$context.xrayTraceId',
+} as const;
 
 export class IdentityStack extends Stack {
   readonly api: RestApi;
-  readonly table: TableV2;
+  readonly dataTable: DataTable;
+  readonly functions = new Map<string, RouteFunction>();
+  readonly authorizerFunction: RouteFunction;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
-    const prod = props.stage === 'prod';
+    const { config } = props;
+    const prod = config.stage === 'prod';
+    const keepInProd = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    if (config.tableCmk && Token.isUnresolved(this.region)) {
+      // TableV2 renders the replica's KMS key per region; CDK_DEFAULT_REGION is set whenever `cdk deploy` has credentials.
+      throw new Error('Context tableCmk needs a region-bound stack: deploy with AWS credentials or set CDK_DEFAULT_REGION');
+    }
 
-    this.table = new TableV2(this, 'Table', {
-      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
-      globalSecondaryIndexes: TABLE.indexes.map((index) => ({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      })),
-      billing: Billing.onDemand(),
-      timeToLiveAttribute: TABLE.ttlAttribute,
-      dynamoStream: StreamViewType[TABLE.stream],
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.dataTable = new DataTable(this, 'Data', {
+      deletionProtection: config.deletionProtection,
+      customerManagedKey: config.tableCmk,
+      contributorInsights: config.contributorInsights,
     });
+    const table = this.dataTable.table;
 
     const operatorKey = new Secret(this, 'OperatorKey', {
       description: 'Operator key: creates accounts (POST /api/v1/accounts)',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: keepInProd,
     });
+    // 43 characters of [A-Za-z0-9] are unpadded base64 of 32 bytes (Buffer.from(s, 'base64')), ~254 bits of entropy.
+    // Kept in every stage like the table: without it the IdP client secrets sealed in the table cannot be opened.
+    const idpSecretKey = new Secret(this, 'IdpSecretKey', {
+      description: 'AES-256-GCM key (base64, 32 bytes) that seals IdP client secrets stored in the table',
+      generateSecretString: { passwordLength: 43, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const secrets: Record<SecretName, RouteSecret> = {
+      operatorKey: { env: 'OPERATOR_KEY_SECRET_ARN', secret: operatorKey },
+      idpSecrets: { env: 'IDP_SECRET_KEY_ARN', secret: idpSecretKey },
+    };
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: config.logRetention, removalPolicy: keepInProd });
+    const certificate = config.certificateArn
+      ? Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn)
+      : undefined;
 
     this.api = new RestApi(this, 'Api', {
-      restApiName: `identity-${props.stage}`,
+      restApiName: `identity-${config.stage}`,
+      description: `Identity service (${config.stage}): SSO, SCIM 2.0 and the admin API`,
       endpointTypes: [EndpointType.REGIONAL],
+      ...(config.domainName && certificate
+        ? {
+            domainName: {
+              domainName: config.domainName,
+              certificate,
+              endpointType: EndpointType.REGIONAL,
+              securityPolicy: SecurityPolicy.TLS_1_2,
+            },
+            // One public URL: SAML entity ids, ACS and redirect URIs are built on the custom domain.
+            disableExecuteApiEndpoint: true,
+          }
+        : {}),
       deployOptions: {
-        stageName: props.stage,
+        stageName: config.stage,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        // Execution logs at ERROR only and never with request/response data (that would log headers and bodies).
         loggingLevel: MethodLoggingLevel.ERROR,
-        metricsEnabled: true,
-        throttlingRateLimit: 200,
-        throttlingBurstLimit: 400,
+        dataTraceEnabled: false,
+        metricsEnabled: config.detailedMetrics,
+        tracingEnabled: config.xray,
+        throttlingRateLimit: config.stageRateLimit,
+        throttlingBurstLimit: config.stageBurstLimit,
         methodOptions: Object.fromEntries(
           routes.map((r) => [
             `${r.path}/${r.method}`,
@@ -76,47 +144,49 @@ export class IdentityStack extends Stack {
     });
 
     // Built without a reference to the deployment stage, so functions can know the URL without a dependency cycle.
-    const publicBaseUrl = Fn.join('', [
-      'https://',
-      this.api.restApiId,
-      '.execute-api.',
-      this.region,
-      '.',
-      this.urlSuffix,
-      `/${props.stage}`,
-    ]);
+    const publicBaseUrl = config.domainName
+      ? `https://${config.domainName}`
+      : Fn.join('', ['https://', this.api.restApiId, '.execute-api.', this.region, '.', this.urlSuffix, `/${config.stage}`]);
 
     for (const response of GATEWAY_RESPONSES) {
       this.api.addGatewayResponse(`Gateway${pascal(response.type.toLowerCase())}`, {
         type: ResponseType.of(response.type),
         statusCode: String(response.status),
-        responseHeaders: Object.fromEntries(Object.entries(GATEWAY_RESPONSE_HEADERS).map(([k, v]) => [k, `'${v}'`])),
+        responseHeaders: Object.fromEntries(Object.entries(gatewayResponseHeaders(response)).map(([k, v]) => [k, `'${v}'`])),
         templates: { 'application/json': gatewayResponseBody(response) },
       });
     }
 
-    const authorizerFn = new RouteFunction(this, 'Authorizer', {
+    const functionDefaults = {
+      table,
+      ...(this.dataTable.key ? { tableKey: this.dataTable.key } : {}),
+      logRetention: config.logRetention,
+      logRemovalPolicy: keepInProd,
+      tracing: config.xray,
+    };
+
+    this.authorizerFunction = new RouteFunction(this, 'Authorizer', {
+      ...functionDefaults,
       entry: 'functions/auth/authorizer.ts',
-      table: this.table,
-      tableAccess: 'write',
+      tableActions: AUTHORIZER_TABLE_ACTIONS,
     });
+    // Cached per (Authorization header, source IP): a decision made for one address is never reused for another, so
+    // the account's IP allowlist cannot be bypassed through the cache.
     const authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
-      handler: authorizerFn.fn,
+      handler: this.authorizerFunction.fn,
       identitySources: [IdentitySource.header('Authorization'), IdentitySource.context('identity.sourceIp')],
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
     });
 
     for (const route of routes) {
       const fn = new RouteFunction(this, `Route${pascal(route.id)}`, {
+        ...functionDefaults,
         entry: route.entry,
-        table: this.table,
-        tableAccess: route.table,
-        environment: {
-          PUBLIC_BASE_URL: publicBaseUrl,
-          ...(route.secrets?.includes('operatorKey') ? { OPERATOR_KEY_SECRET_ARN: operatorKey.secretArn } : {}),
-        },
+        tableActions: TABLE_ACTIONS[route.table],
+        secrets: (route.secrets ?? []).map((name) => secrets[name]),
+        environment: { PUBLIC_BASE_URL: publicBaseUrl },
       });
-      if (route.secrets?.includes('operatorKey')) operatorKey.grantRead(fn.fn);
+      this.functions.set(route.id, fn);
       const resource = route.path
         .split('/')
         .filter(Boolean)
@@ -128,8 +198,50 @@ export class IdentityStack extends Stack {
       });
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: publicBaseUrl });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'OperatorKeySecretArn', { value: operatorKey.secretArn });
+    const wafMetricPrefix = `identity${pascal(config.stage)}`;
+    if (config.waf) {
+      new ApiWebAcl(this, 'Waf', {
+        stageArn: this.api.deploymentStage.stageArn,
+        stageName: config.stage,
+        rateLimit: config.wafRateLimit,
+        loginRateLimit: config.wafLoginRateLimit,
+        metricPrefix: wafMetricPrefix,
+      });
+    }
+
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
+      api: this.api,
+      accessLogs,
+      routes: [...this.functions].map(([routeId, f]) => ({ routeId, fn: f.fn })),
+      authorizer: this.authorizerFunction.fn,
+      table,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      ...(config.waf
+        ? {
+            waf: {
+              webAclName: `${wafMetricPrefix}WebAcl`,
+              ruleNames: Object.values(RULE_NAMES).map((r) => `${wafMetricPrefix}${r}`),
+            },
+          }
+        : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: publicBaseUrl, description: 'Base URL of every route' });
+    if (this.api.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.api.domainName.domainNameAliasDomainName,
+        description: `Point ${config.domainName} here (CNAME, or a Route 53 alias)`,
+      });
+    }
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'OperatorKeySecretArn', {
+      value: operatorKey.secretArn,
+      description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${monitoring.dashboard.dashboardName}`,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
   }
 }

@@ -45,11 +45,12 @@ export const toIdp = (item: IdpItem): Idp => stripKeys(item) as Idp;
 export async function createIdp(
   db: Db,
   accountId: string,
-  input: { description: string } & IdpConfig,
+  input: { description: string; /** Chosen beforehand when the config binds to it (sealed OIDC secrets). */ id?: string } & IdpConfig,
   audit: AuditEvent,
   /** Given when the config was built for this id beforehand (an OIDC client secret is sealed with the IdP id). */
-  id: string = newId(),
+  chosenId?: string,
 ): Promise<Idp> {
+  const id = input.id ?? chosenId ?? newId();
   const now = nowIso();
   const item = {
     ...idpKey(accountId, id),

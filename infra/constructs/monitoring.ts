@@ -1,0 +1,203 @@
+// Alarms and the dashboard. Every alarm notifies one SNS topic (an email subscription when `alarmEmail` is set).
+// Per route: Lambda errors and throttles (free metrics, one function per route). For the API: 5XX count, the 4XX share,
+// 429s and authorizer failures (the last two from the JSON access log). For the table: throttles and system errors.
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Operation, type TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface MonitoredRoute {
+  routeId: string;
+  fn: IFunction;
+}
+
+export interface MonitoringProps {
+  stage: string;
+  api: RestApi;
+  accessLogs: ILogGroup;
+  routes: readonly MonitoredRoute[];
+  authorizer: IFunction;
+  table: TableV2;
+  alarmEmail?: string;
+  /** The web ACL's name and rule names, when WAF is on. */
+  waf?: { webAclName: string; ruleNames: readonly string[] };
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** Operations our functions call; DynamoDB reports SystemErrors per operation. */
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.BATCH_WRITE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+  Operation.TRANSACT_GET_ITEMS,
+];
+
+export class Monitoring extends Construct {
+  readonly topic: Topic;
+  readonly dashboard: Dashboard;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const namespace = `Identity/${props.stage}`;
+    this.topic = new Topic(this, 'AlarmTopic', { displayName: `identity-${props.stage} alarms`, enforceSSL: true });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const alarm = (name: string, metric: IMetric, threshold: number, description: string, periods = 1): Alarm => {
+      const a = new Alarm(this, name, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(new SnsAction(this.topic));
+      a.addOkAction(new SnsAction(this.topic));
+      this.alarms.push(a);
+      return a;
+    };
+
+    // API Gateway
+    const requests = props.api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum' });
+    const serverErrors = props.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' });
+    const clientErrors = props.api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum' });
+    alarm('Api5xx', serverErrors, 5, 'At least 5 responses with status 5XX in 5 minutes (handlers, gateway or authorizer)');
+    // A share, not a count, and only once there is traffic: a handful of 401s at night is not an incident.
+    const clientErrorShare = new MathExpression({
+      expression: 'IF(requests >= 100, 100 * clientErrors / requests, 0)',
+      usingMetrics: { requests, clientErrors },
+      period: FIVE_MINUTES,
+      label: '4XX share of requests (%)',
+    });
+    alarm('Api4xxShare', clientErrorShare, 25, 'Over 25 % of ≥ 100 requests answered 4XX for 15 minutes (bad keys, scans, throttling)', 3);
+
+    // From the JSON access log (see accessLogFormat in the stack): gateway throttling and authorizer failures have no
+    // metric of their own.
+    const logMetric = (metricId: string, metricName: string, pattern: ReturnType<typeof FilterPattern.any>): Metric => {
+      new MetricFilter(this, metricId, {
+        logGroup: props.accessLogs,
+        metricNamespace: namespace,
+        metricName,
+        filterPattern: pattern,
+        metricValue: '1',
+        defaultValue: 0,
+      });
+      return new Metric({ namespace, metricName, period: FIVE_MINUTES, statistic: 'Sum' });
+    };
+    const throttled = logMetric('Throttled429Filter', 'Throttled429', FilterPattern.any(FilterPattern.stringValue('$.status', '=', '429')));
+    alarm('Api429', throttled, 50, 'At least 50 requests answered 429 (stage, route or WAF limits) in 5 minutes');
+    const authorizerFailures = logMetric(
+      'AuthorizerFailureFilter',
+      'AuthorizerFailures',
+      FilterPattern.any(
+        FilterPattern.stringValue('$.errorType', '=', 'AUTHORIZER_FAILURE'),
+        FilterPattern.stringValue('$.errorType', '=', 'AUTHORIZER_CONFIGURATION_ERROR'),
+      ),
+    );
+    alarm('AuthorizerFailures', authorizerFailures, 1, 'The API key authorizer failed (crash, timeout or bad response): callers got 500');
+
+    // Lambda, per route. The authorizer's Errors metric also counts every refused key (it throws "Unauthorized" by
+    // design), so its failures are watched through the access log above instead; its throttles are watched here.
+    for (const { routeId, fn } of props.routes) {
+      alarm(`${routeId}-Errors`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, `Route ${routeId}: unhandled Lambda errors or timeouts`);
+      alarm(`${routeId}-Throttles`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, `Route ${routeId}: Lambda invocations throttled (concurrency)`);
+    }
+    alarm('authorizer-Throttles', props.authorizer.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The authorizer was throttled (concurrency)');
+
+    // DynamoDB
+    const tableMetric = (metricName: string) => props.table.metric(metricName, { period: FIVE_MINUTES, statistic: 'Sum' });
+    const tableThrottles = new MathExpression({
+      expression: 'readThrottles + writeThrottles',
+      usingMetrics: { readThrottles: tableMetric('ReadThrottleEvents'), writeThrottles: tableMetric('WriteThrottleEvents') },
+      period: FIVE_MINUTES,
+      label: 'Table throttle events',
+    });
+    alarm('TableThrottles', tableThrottles, 1, 'DynamoDB throttled requests (callers got 503 with Retry-After)');
+    const systemErrors = props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES });
+    alarm('TableSystemErrors', systemErrors, 1, 'DynamoDB returned 500s (system errors)');
+
+    // Dashboard
+    const fnMetric = (name: 'metricErrors' | 'metricThrottles' | 'metricDuration') =>
+      props.routes.map(({ routeId, fn }) =>
+        fn[name]({ period: FIVE_MINUTES, label: routeId, ...(name === 'metricDuration' ? { statistic: 'p99' } : { statistic: 'Sum' }) }),
+      );
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `identity-${props.stage}` });
+    this.dashboard.addWidgets(
+      new TextWidget({ markdown: `# identity-${props.stage}\nAPI, per-route Lambdas, table and WAF. Alarms notify the SNS topic.`, width: 24, height: 2 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Requests', left: [requests], width: 6 }),
+      new GraphWidget({ title: '4XX / 5XX', left: [clientErrors, serverErrors], width: 6 }),
+      new GraphWidget({ title: '429 and authorizer failures', left: [throttled, authorizerFailures], width: 6 }),
+      new GraphWidget({
+        title: 'Latency p50 / p99 (ms)',
+        left: [
+          props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }),
+          props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+        ],
+        width: 6,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Lambda errors per route', left: fnMetric('metricErrors'), width: 8}),
+      new GraphWidget({ title: 'Lambda throttles per route', left: fnMetric('metricThrottles'), width: 8 }),
+      new GraphWidget({ title: 'Lambda duration p99 per route', left: fnMetric('metricDuration'), width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Table consumed capacity',
+        left: [tableMetric('ConsumedReadCapacityUnits'), tableMetric('ConsumedWriteCapacityUnits')],
+        width: 8,
+      }),
+      new GraphWidget({ title: 'Table throttles / system errors', left: [tableThrottles, systemErrors], width: 8 }),
+      new GraphWidget({
+        title: 'Table latency (ms, avg)',
+        left: [Operation.GET_ITEM, Operation.QUERY, Operation.TRANSACT_WRITE_ITEMS].map((operation) =>
+          props.table.metricSuccessfulRequestLatency({ dimensionsMap: { TableName: props.table.tableName, Operation: operation }, period: FIVE_MINUTES }),
+        ),
+        width: 8,
+      }),
+    );
+    if (props.waf) {
+      const wafMetric = (metricName: string, rule: string) =>
+        new Metric({
+          namespace: 'AWS/WAFV2',
+          metricName,
+          dimensionsMap: { WebACL: props.waf!.webAclName, Rule: rule, Region: Stack.of(this).region },
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+          label: `${rule} ${metricName}`,
+        });
+      this.dashboard.addWidgets(
+        new GraphWidget({ title: 'WAF blocked requests per rule', left: props.waf.ruleNames.map((r) => wafMetric('BlockedRequests', r)), width: 12 }),
+        new GraphWidget({ title: 'WAF allowed requests', left: [wafMetric('AllowedRequests', 'ALL')], width: 12 }),
+      );
+    }
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }));
+  }
+}
