@@ -196,6 +196,13 @@ export async function memberIdsOfGroup(db: Db, accountId: string, groupId: strin
   return ids;
 }
 
+/** The ids of the groups a user belongs to: 1 Query on gsi2 per page. */
+export async function groupIdsOfUser(db: Db, accountId: string, userId: string): Promise<string[]> {
+  const keys = await membershipKeysOfUser(db, accountId, userId);
+  // sk = GMEMBER#{groupId}#{userId}
+  return keys.map((key) => key.sk.split('#')[1] as string);
+}
+
 /** The membership items of a user (1 Query on gsi2), for removing them when the user is deleted. */
 export async function membershipKeysOfUser(db: Db, accountId: string, userId: string): Promise<ItemKey[]> {
   const keys: ItemKey[] = [];

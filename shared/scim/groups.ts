@@ -7,6 +7,7 @@ import {
   getGroupItem,
   getGroupItemByName,
   getGroupItemsByExternalId,
+  groupIdsOfUser,
   listGroupItemsPage,
   memberIdsOfGroup,
   updateGroup,
@@ -17,8 +18,8 @@ import { accountPk } from '../db/keys.ts';
 import type { Role } from '../db/users.ts';
 import { NotFound, PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
 import { urlFor } from '../http/url.ts';
-import { invalidValue, tooMany } from './errors.ts';
-import { matches, planLookup } from './filter.ts';
+import { ScimError, invalidValue, tooMany } from './errors.ts';
+import { matches, planLookup, type Filter } from './filter.ts';
 import {
   MAX_IN_MEMORY,
   backoff,
@@ -166,6 +167,19 @@ export async function deleteGroup(db: Db, accountId: string, id: string, headers
   await deleteGroupItem(db, current.item, audit);
 }
 
+/** `members[value eq "u"]` or `members.value eq "u"` (alone or in the top-level AND chain): the user's groups, by index. */
+function memberLookup(filter: Filter): string | undefined {
+  if (filter.op === 'and') return memberLookup(filter.left) ?? memberLookup(filter.right);
+  const isMembers = (path: string) => path.toLowerCase() === 'members';
+  if (filter.op === 'valuePath' && isMembers(filter.path)) {
+    const inner = filter.filter;
+    if (inner.op === 'eq' && inner.path.toLowerCase() === 'value' && typeof inner.value === 'string') return inner.value;
+    return undefined;
+  }
+  if (filter.op === 'eq' && filter.path.toLowerCase() === 'members.value' && typeof filter.value === 'string') return filter.value;
+  return undefined;
+}
+
 async function candidates(db: Db, accountId: string, query: ListQuery): Promise<GroupItem[]> {
   const lookup = query.filter ? planLookup(GROUP_KIND, query.filter) : undefined;
   // Empty names and externalIds are never stored, and DynamoDB refuses empty keys.
@@ -179,6 +193,13 @@ async function candidates(db: Db, accountId: string, query: ListQuery): Promise<
     return item ? [item] : [];
   }
   if (lookup?.attribute === 'externalId') return getGroupItemsByExternalId(db, accountId, lookup.value);
+  const member = query.filter ? memberLookup(query.filter) : undefined;
+  if (member !== undefined) {
+    if (member === '') return [];
+    const ids = await groupIdsOfUser(db, accountId, member);
+    const items = await Promise.all(ids.map((id) => getGroupItem(db, accountId, id)));
+    return items.filter((item): item is GroupItem => item !== undefined);
+  }
   const items: GroupItem[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -198,7 +219,7 @@ async function candidates(db: Db, accountId: string, query: ListQuery): Promise<
 export async function listGroups(db: Db, accountId: string, query: ListQuery): Promise<ScimObject> {
   const cursorMode = query.cursor !== undefined;
   const cursor = decodeScimCursor(query.cursor, accountPk(accountId));
-  if (cursor && !('o' in cursor)) throw invalidValue('The cursor is not valid for this list');
+  if (cursor && !('o' in cursor)) throw new ScimError(400, 'invalidCursor', 'The cursor is not valid for this list');
   const items = await candidates(db, accountId, query);
   const filterNeedsMembers = query.filter !== undefined && JSON.stringify(query.filter).toLowerCase().includes('"members');
   const withMembers = wantsMembers(query);

@@ -20,7 +20,7 @@ import {
 } from '../db/users.ts';
 import { NotFound, PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
 import { urlFor } from '../http/url.ts';
-import { invalidValue, tooMany } from './errors.ts';
+import { ScimError, invalidValue, tooMany } from './errors.ts';
 import { matches, planLookup } from './filter.ts';
 import {
   MAX_IN_MEMORY,
@@ -263,6 +263,8 @@ export async function listUsers(db: Db, accountId: string, query: ListQuery): Pr
     });
   }
 
+  // A key cursor belongs to the unfiltered walk; with a filter or sort it would silently restart the list.
+  if (cursor && 'k' in cursor) throw new ScimError(400, 'invalidCursor', 'The cursor is not valid for this filter or sort');
   const lookup = query.filter ? planLookup(USER_KIND, query.filter) : undefined;
   const candidates = lookup ? await candidatesByKey(db, accountId, lookup) : await allUsers(db, accountId);
   let resources = candidates.map(renderUser);
