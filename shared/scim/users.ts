@@ -248,7 +248,7 @@ export async function listUsers(db: Db, accountId: string, query: ListQuery): Pr
     // Index pagination skips startIndex-1 users by reading keys only; cursors (RFC 9865) cost one page.
     let skip = cursorMode ? 0 : query.startIndex - 1;
     while (skip > 0) {
-      const page = await listUserItemsPage(db, accountId, { limit: Math.min(skip, 1000), startKey });
+      const page = await listUserItemsPage(db, accountId, { limit: Math.min(skip, 1000), startKey, keysOnly: true });
       skip -= page.items.length;
       startKey = page.lastKey;
       if (!startKey) return listResponse([], totalResults, { startIndex: query.startIndex });
