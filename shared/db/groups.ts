@@ -227,7 +227,7 @@ export async function membershipKeysOfUser(db: Db, accountId: string, userId: st
 export async function listGroupItemsPage(
   db: Db,
   accountId: string,
-  options: { limit: number; startKey?: Record<string, unknown> },
+  options: { limit: number; startKey?: Record<string, unknown>; keysOnly?: boolean },
 ): Promise<{ items: GroupItem[]; lastKey?: Record<string, unknown> }> {
   const result = await db.doc.send(
     new QueryCommand({
@@ -236,6 +236,7 @@ export async function listGroupItemsPage(
       ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': GROUP_SK_PREFIX },
       Limit: options.limit,
       ExclusiveStartKey: options.startKey,
+      ...(options.keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
     }),
   );
   return { items: (result.Items ?? []) as GroupItem[], lastKey: result.LastEvaluatedKey };

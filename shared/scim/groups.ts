@@ -7,6 +7,7 @@ import {
   getGroupItem,
   getGroupItemByName,
   getGroupItemsByExternalId,
+  groupCount,
   groupIdsOfUser,
   listGroupItemsPage,
   memberIdsOfGroup,
@@ -219,10 +220,40 @@ async function candidates(db: Db, accountId: string, query: ListQuery): Promise<
 export async function listGroups(db: Db, accountId: string, query: ListQuery): Promise<ScimObject> {
   const cursorMode = query.cursor !== undefined;
   const cursor = decodeScimCursor(query.cursor, accountPk(accountId));
-  if (cursor && !('o' in cursor)) throw new ScimError(400, 'invalidCursor', 'The cursor is not valid for this list');
+  const withMembers = wantsMembers(query);
+  const view = async (item: GroupItem) =>
+    project(
+      GROUP_KIND,
+      renderGroup({ item, ...(withMembers ? { memberIds: await memberIdsOfGroup(db, accountId, item.id) } : {}) }),
+      query,
+    );
+
+  if (!query.filter && !query.sortBy && !(cursor && 'o' in cursor)) {
+    // Unfiltered: the counter for totalResults and one Query for the page (keys-only Queries to skip to startIndex).
+    const totalResults = await groupCount(db, accountId);
+    if (query.count === 0) return listResponse([], totalResults, cursorMode ? {} : { startIndex: query.startIndex });
+    let startKey: Record<string, unknown> | undefined = cursor && 'k' in cursor ? cursor.k : undefined;
+    let skip = cursorMode ? 0 : query.startIndex - 1;
+    while (skip > 0) {
+      const page = await listGroupItemsPage(db, accountId, { limit: Math.min(skip, 1000), startKey, keysOnly: true });
+      skip -= page.items.length;
+      startKey = page.lastKey;
+      if (!startKey) return listResponse([], totalResults, { startIndex: query.startIndex });
+    }
+    const page = await listGroupItemsPage(db, accountId, { limit: query.count + 1, startKey });
+    const items = page.items.slice(0, query.count);
+    const last = items[items.length - 1];
+    return listResponse(await Promise.all(items.map(view)), totalResults, {
+      ...(cursorMode ? {} : { startIndex: query.startIndex }),
+      ...(cursorMode && page.items.length > query.count && last
+        ? { nextCursor: encodeScimCursor({ k: { pk: last.pk, sk: last.sk } }) }
+        : {}),
+    });
+  }
+
+  if (cursor && 'k' in cursor) throw new ScimError(400, 'invalidCursor', 'The cursor is not valid for this filter or sort');
   const items = await candidates(db, accountId, query);
   const filterNeedsMembers = query.filter !== undefined && JSON.stringify(query.filter).toLowerCase().includes('"members');
-  const withMembers = wantsMembers(query);
   let loaded: LoadedGroup[] = await Promise.all(
     items.map(async (item) => ({
       item,
