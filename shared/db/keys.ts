@@ -55,7 +55,7 @@
  *                                                  email claims when userName changes, owned keys when active
  *                                                  changes, audit) [+ 1 Query for the keys when active changes]
  *   SCIM delete user ............................. 1 GetItem + 1 Query (keys) + 1 Query (gsi2, memberships)
- *                                                  + 1 TransactWriteItems
+ *                                                  + 1 TransactWriteItems + 1 Query (sessions, then deleted)
  *   members of a group ........................... 1 Query per page (sk begins_with GMEMBER#{groupId}#)
  *   groups of a user ............................. 1 Query (gsi2, ACCOUNT#{a}#UGROUPS#{userId})
  *   create / rename / delete group ............... 1 TransactWriteItems (group, name claim, memberships, audit)

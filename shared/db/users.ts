@@ -418,7 +418,7 @@ export async function getUserItemsByExternalId(db: Db, accountId: string, extern
 export async function listUserItemsPage(
   db: Db,
   accountId: string,
-  options: { limit: number; startKey?: Record<string, unknown> },
+  options: { limit: number; startKey?: Record<string, unknown>; keysOnly?: boolean },
 ): Promise<{ items: ScimUserItem[]; lastKey?: Record<string, unknown> }> {
   const result = await db.doc.send(
     new QueryCommand({
@@ -427,6 +427,8 @@ export async function listUserItemsPage(
       ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': USER_SK_PREFIX },
       Limit: options.limit,
       ExclusiveStartKey: options.startKey,
+      // Skipping to a startIndex needs only the keys: less to transfer and unmarshal (DynamoDB still reads the items).
+      ...(options.keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
     }),
   );
   return { items: (result.Items ?? []) as ScimUserItem[], lastKey: result.LastEvaluatedKey };
