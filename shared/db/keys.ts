@@ -12,7 +12,8 @@
  *   Domain             ACCOUNT#{a} | DOMAIN#{domain}        (TXT challenge, verified flag)
  *   Domain claim       DOMAIN#{domain} | CLAIM              (global: which account verified it; login discovery)
  *   Identity provider  ACCOUNT#{a} | IDP#{idpId}            gsi1: IDP#{idpId} | IDP (callback URLs name only the IdP)
- *   Session            ACCOUNT#{a} | SESSION#{sessionId}    (hash of the cookie secret; TTL = absolute timeout)
+ *   Session            ACCOUNT#{a} | SESSION#{sessionId}    gsi2: ACCOUNT#{a}#USESSIONS#{userId} | sessionId
+ *                                                           (hash of the cookie secret; TTL = absolute timeout)
  *   User (SCIM)        … as User, plus                      gsi2: ACCOUNT#{a}#USEREXT | externalId (when set)
  *   Group              ACCOUNT#{a} | GROUP#{groupId}        gsi2: ACCOUNT#{a}#GROUPEXT | externalId (when set)
  *   Group name claim   ACCOUNT#{a} | GROUPNAME#{lower(displayName)}  (uniqueness guard)
@@ -186,6 +187,13 @@ export const groupMemberKey = (accountId: string, groupId: string, userId: strin
 export const userGroupsIndexKey = (accountId: string, userId: string, groupId: string): { gsi2pk: string; gsi2sk: string } => ({
   gsi2pk: `${accountPk(accountId)}#UGROUPS#${userId}`,
   gsi2sk: groupId,
+});
+
+/** A user's sessions, so deprovisioning ends them with one Query however many sessions the account holds. */
+export const userSessionsIndexPk = (accountId: string, userId: string): string => `${accountPk(accountId)}#USESSIONS#${userId}`;
+export const userSessionsIndexKey = (accountId: string, userId: string, sessionId: string): { gsi2pk: string; gsi2sk: string } => ({
+  gsi2pk: userSessionsIndexPk(accountId, userId),
+  gsi2sk: sessionId,
 });
 
 export const samlRequestKey = (accountId: string, requestId: string): ItemKey => ({

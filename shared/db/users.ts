@@ -14,7 +14,6 @@ import type { Db } from './client.ts';
 import {
   API_KEY_SK_PREFIX,
   ENTITY,
-  SESSION_SK_PREFIX,
   USER_SK_PREFIX,
   accountKey,
   accountPk,
@@ -27,6 +26,7 @@ import {
   userExternalIdIndexKey,
   userKey,
   type ItemKey,
+  userSessionsIndexPk,
 } from './keys.ts';
 import { decodeCursor, encodeCursor, stripKeys, type BaseItem } from './items.ts';
 
@@ -442,9 +442,9 @@ export async function sessionIdsOfUser(db: Db, accountId: string, userId: string
     const result = await db.doc.send(
       new QueryCommand({
         TableName: db.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'userId = :user',
-        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': SESSION_SK_PREFIX, ':user': userId },
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': userSessionsIndexPk(accountId, userId) },
         ProjectionExpression: 'id',
         ExclusiveStartKey: start,
       }),
