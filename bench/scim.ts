@@ -2,7 +2,7 @@
 // growing size. Per phase: requests/s, p50, p99 at concurrency 16, DynamoDB calls and capacity units per request.
 // `npm run bench -- scim` (sizes from BENCH_SCIM_SIZES, default 1000,10000,100000).
 import { randomBytes } from 'node:crypto';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../infra/local/stack.ts';
 import { createAccount } from '../shared/db/accounts.ts';
 import { createApiKey } from '../shared/db/api-keys.ts';
@@ -10,7 +10,7 @@ import type { AuditEvent } from '../shared/db/audit.ts';
 import { db as processDb, type Db } from '../shared/db/client.ts';
 import { addDomain, markDomainVerified } from '../shared/db/domains.ts';
 import { createIdp } from '../shared/db/idps.ts';
-import { ENTITY, userEmailKey } from '../shared/db/keys.ts';
+import { ENTITY, accountKey, userEmailKey } from '../shared/db/keys.ts';
 import { newUserItem } from '../shared/db/users.ts';
 import { countCapacity, machine, round, summarise, writeResult } from './lib.ts';
 
@@ -75,6 +75,7 @@ async function setupAccount(db: Db, size: number): Promise<{ accountId: string; 
       givenName: 'Seed',
       familyName: `User ${i}`,
       displayName: `Seed User ${i}`,
+      profile: {},
     });
     userIds.push(user.id);
     items.push(user, { ...userEmailKey(account.id, user.email), entity: ENTITY.userEmail, userId: user.id });
@@ -91,6 +92,14 @@ async function setupAccount(db: Db, size: number): Promise<{ accountId: string; 
           pending = (out.UnprocessedItems?.[db.tableName] ?? []) as typeof pending;
         }
       }
+    }),
+  );
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: accountKey(account.id),
+      UpdateExpression: 'ADD userCount :n',
+      ExpressionAttributeValues: { ':n': size },
     }),
   );
   return { accountId: account.id, token, userIds };

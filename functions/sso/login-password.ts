@@ -2,13 +2,12 @@
 // mixed mode only. Same answer and same work for an unknown user and a wrong password; same-origin forms only.
 import * as v from 'valibot';
 import { recordAudit, type AuditEvent } from '../../shared/db/audit.ts';
-import { createSession, sessionCookie } from '../../shared/auth/sessions.ts';
+import { createSession, deleteSession, sessionCookie, sessionCookieValue } from '../../shared/auth/sessions.ts';
 import { DEFAULT_AFTER_LOGIN } from '../../shared/auth/complete-login.ts';
 import { db } from '../../shared/db/client.ts';
 import { route } from '../../shared/http/handler.ts';
 import { safeRelativePath } from '../../shared/http/redirect.ts';
-import { parseWith } from '../../shared/http/validate.ts';
-import { requireSameOrigin } from '../../shared/sso/browser.ts';
+import { CROSS_SITE_MESSAGE, isSameOrigin } from '../../shared/sso/browser.ts';
 import { discoverLogin } from '../../shared/sso/login-discovery.ts';
 import { chooserPage, emailFormPage, refusalPage } from '../../shared/sso/login-pages.ts';
 import { MAX_PASSWORD_LENGTH, verifyPassword } from '../../shared/sso/password.ts';
@@ -22,8 +21,11 @@ const Form = v.object({
 const WRONG = 'The email address or password is not correct.';
 
 export const handler = route('browser', async (request) => {
-  requireSameOrigin(request.headers);
-  const form = parseWith(Form, request.body);
+  // Refusals here are our own pages (with the security headers), not the generic error page.
+  if (!isSameOrigin(request.headers)) return refusalPage(403, CROSS_SITE_MESSAGE);
+  const parsed = v.safeParse(Form, request.body ?? {});
+  if (!parsed.success) return emailFormPage({ message: 'Enter your email address and password.', status: 400 });
+  const form = parsed.output;
   const returnTo = safeRelativePath(form.returnTo);
   const options = await discoverLogin(database, form.email);
   const user = options?.user;
@@ -62,6 +64,8 @@ export const handler = route('browser', async (request) => {
   }
   if (!user.active) return refuse('user_disabled', refusalPage(403, 'Your account is disabled — ask your administrator.'));
 
+  // A fresh session on every sign-in; one the browser already carried is ended (no session fixation).
+  await deleteSession(database, sessionCookieValue(request.headers.cookie));
   const cookie = await createSession(
     database,
     { accountId, userId: user.id, method: 'password', sourceIp: request.sourceIp },

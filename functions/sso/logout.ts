@@ -5,12 +5,13 @@ import { recordAudit } from '../../shared/db/audit.ts';
 import { db } from '../../shared/db/client.ts';
 import { route } from '../../shared/http/handler.ts';
 import { pathFor } from '../../shared/http/url.ts';
-import { absolute, requireSameOrigin } from '../../shared/sso/browser.ts';
+import { CROSS_SITE_MESSAGE, absolute, isSameOrigin } from '../../shared/sso/browser.ts';
+import { refusalPage } from '../../shared/sso/login-pages.ts';
 
 const database = db();
 
 export const handler = route('browser', async (request) => {
-  requireSameOrigin(request.headers);
+  if (!isSameOrigin(request.headers)) return refusalPage(403, CROSS_SITE_MESSAGE);
   const cookie = sessionCookieValue(request.headers.cookie);
   const current = await validateSession(database, cookie);
   await deleteSession(database, cookie);

@@ -5,7 +5,7 @@ import { BatchGetCommand, DeleteCommand, TransactWriteCommand, UpdateCommand } f
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { auditPut, type AuditEvent } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
-import { ENTITY, sessionKey, userKey } from '../db/keys.ts';
+import { ENTITY, sessionKey, userKey, userSessionsIndexKey } from '../db/keys.ts';
 import type { BaseItem } from '../db/items.ts';
 import type { UserItem } from '../db/users.ts';
 
@@ -25,6 +25,8 @@ export interface SessionItem extends BaseItem {
   lastSeenAt: string;
   expiresAt: string;
   sourceIp?: string;
+  gsi2pk: string;
+  gsi2sk: string;
 }
 
 const hash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -45,6 +47,7 @@ export async function createSession(db: Db, input: NewSession, audit: AuditEvent
   const expires = new Date(now.getTime() + absoluteSeconds() * 1000);
   const item: SessionItem = {
     ...sessionKey(input.accountId, id),
+    ...userSessionsIndexKey(input.accountId, input.userId, id),
     entity: ENTITY.session,
     id,
     ...input,

@@ -196,6 +196,13 @@ export async function memberIdsOfGroup(db: Db, accountId: string, groupId: strin
   return ids;
 }
 
+/** The ids of the groups a user belongs to: 1 Query on gsi2 per page. */
+export async function groupIdsOfUser(db: Db, accountId: string, userId: string): Promise<string[]> {
+  const keys = await membershipKeysOfUser(db, accountId, userId);
+  // sk = GMEMBER#{groupId}#{userId}
+  return keys.map((key) => key.sk.split('#')[1] as string);
+}
+
 /** The membership items of a user (1 Query on gsi2), for removing them when the user is deleted. */
 export async function membershipKeysOfUser(db: Db, accountId: string, userId: string): Promise<ItemKey[]> {
   const keys: ItemKey[] = [];
@@ -220,7 +227,7 @@ export async function membershipKeysOfUser(db: Db, accountId: string, userId: st
 export async function listGroupItemsPage(
   db: Db,
   accountId: string,
-  options: { limit: number; startKey?: Record<string, unknown> },
+  options: { limit: number; startKey?: Record<string, unknown>; keysOnly?: boolean },
 ): Promise<{ items: GroupItem[]; lastKey?: Record<string, unknown> }> {
   const result = await db.doc.send(
     new QueryCommand({
@@ -229,6 +236,7 @@ export async function listGroupItemsPage(
       ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': GROUP_SK_PREFIX },
       Limit: options.limit,
       ExclusiveStartKey: options.startKey,
+      ...(options.keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
     }),
   );
   return { items: (result.Items ?? []) as GroupItem[], lastKey: result.LastEvaluatedKey };

@@ -80,6 +80,8 @@ export async function listIdps(db: Db, accountId: string): Promise<Idp[]> {
       TableName: db.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': IDP_SK_PREFIX },
+      // Strongly consistent: enforcement and delete guards decide on this list right after an IdP was added or tested.
+      ConsistentRead: true,
     }),
   );
   return (result.Items ?? []).map((item) => toIdp(item as IdpItem));

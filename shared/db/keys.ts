@@ -12,7 +12,8 @@
  *   Domain             ACCOUNT#{a} | DOMAIN#{domain}        (TXT challenge, verified flag)
  *   Domain claim       DOMAIN#{domain} | CLAIM              (global: which account verified it; login discovery)
  *   Identity provider  ACCOUNT#{a} | IDP#{idpId}            gsi1: IDP#{idpId} | IDP (callback URLs name only the IdP)
- *   Session            ACCOUNT#{a} | SESSION#{sessionId}    (hash of the cookie secret; TTL = absolute timeout)
+ *   Session            ACCOUNT#{a} | SESSION#{sessionId}    gsi2: ACCOUNT#{a}#USESSIONS#{userId} | sessionId
+ *                                                           (hash of the cookie secret; TTL = absolute timeout)
  *   User (SCIM)        … as User, plus                      gsi2: ACCOUNT#{a}#USEREXT | externalId (when set)
  *   Group              ACCOUNT#{a} | GROUP#{groupId}        gsi2: ACCOUNT#{a}#GROUPEXT | externalId (when set)
  *   Group name claim   ACCOUNT#{a} | GROUPNAME#{lower(displayName)}  (uniqueness guard)
@@ -44,9 +45,10 @@
  *   list IdPs of an account ...................... 1 Query (sk begins_with IDP#)
  *   IdP by id alone (SSO callbacks) .............. 1 Query (gsi1, exact key)
  *   create session ............................... 1 TransactWriteItems (session + audit event)
- *   SAML login (AuthnRequest issued) ........... 1 Query (IdP, gsi1) + 1 PutItem (request, TTL)
- *   SAML ACS ..................................... 1 Query (IdP, gsi1) + 1 TransactWriteItems (delete the request if
- *                                                  SP-initiated, put the assertion id; both conditional) + completeLogin
+ *   SAML login (AuthnRequest issued) ............. 1 Query (IdP, gsi1) + 1 PutItem (request, TTL)
+ *   SAML ACS ..................................... 1 Query (IdP, gsi1) [+ 1 GetItem (the request) if SP-initiated]
+ *                                                  + 1 TransactWriteItems (delete the request if SP-initiated, put the
+ *                                                  assertion id; both conditional) + completeLogin
  *   validate session (every signed-in request) ... 1 BatchGetItem (session + user) [+ 1 UpdateItem to slide the idle
  *                                                  timeout, at most once a minute]
  *   SCIM user by externalId ..................... 1 Query (gsi2, exact key)
@@ -54,7 +56,7 @@
  *                                                  email claims when userName changes, owned keys when active
  *                                                  changes, audit) [+ 1 Query for the keys when active changes]
  *   SCIM delete user ............................. 1 GetItem + 1 Query (keys) + 1 Query (gsi2, memberships)
- *                                                  + 1 TransactWriteItems
+ *                                                  + 1 TransactWriteItems + 1 Query (sessions, then deleted)
  *   members of a group ........................... 1 Query per page (sk begins_with GMEMBER#{groupId}#)
  *   groups of a user ............................. 1 Query (gsi2, ACCOUNT#{a}#UGROUPS#{userId})
  *   create / rename / delete group ............... 1 TransactWriteItems (group, name claim, memberships, audit)
@@ -185,6 +187,13 @@ export const groupMemberKey = (accountId: string, groupId: string, userId: strin
 export const userGroupsIndexKey = (accountId: string, userId: string, groupId: string): { gsi2pk: string; gsi2sk: string } => ({
   gsi2pk: `${accountPk(accountId)}#UGROUPS#${userId}`,
   gsi2sk: groupId,
+});
+
+/** A user's sessions, so deprovisioning ends them with one Query however many sessions the account holds. */
+export const userSessionsIndexPk = (accountId: string, userId: string): string => `${accountPk(accountId)}#USESSIONS#${userId}`;
+export const userSessionsIndexKey = (accountId: string, userId: string, sessionId: string): { gsi2pk: string; gsi2sk: string } => ({
+  gsi2pk: userSessionsIndexPk(accountId, userId),
+  gsi2sk: sessionId,
 });
 
 export const samlRequestKey = (accountId: string, requestId: string): ItemKey => ({

@@ -14,7 +14,6 @@ import type { Db } from './client.ts';
 import {
   API_KEY_SK_PREFIX,
   ENTITY,
-  SESSION_SK_PREFIX,
   USER_SK_PREFIX,
   accountKey,
   accountPk,
@@ -27,6 +26,7 @@ import {
   userExternalIdIndexKey,
   userKey,
   type ItemKey,
+  userSessionsIndexPk,
 } from './keys.ts';
 import { decodeCursor, encodeCursor, stripKeys, type BaseItem } from './items.ts';
 
@@ -418,7 +418,7 @@ export async function getUserItemsByExternalId(db: Db, accountId: string, extern
 export async function listUserItemsPage(
   db: Db,
   accountId: string,
-  options: { limit: number; startKey?: Record<string, unknown> },
+  options: { limit: number; startKey?: Record<string, unknown>; keysOnly?: boolean },
 ): Promise<{ items: ScimUserItem[]; lastKey?: Record<string, unknown> }> {
   const result = await db.doc.send(
     new QueryCommand({
@@ -427,6 +427,8 @@ export async function listUserItemsPage(
       ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': USER_SK_PREFIX },
       Limit: options.limit,
       ExclusiveStartKey: options.startKey,
+      // Skipping to a startIndex needs only the keys: less to transfer and unmarshal (DynamoDB still reads the items).
+      ...(options.keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
     }),
   );
   return { items: (result.Items ?? []) as ScimUserItem[], lastKey: result.LastEvaluatedKey };
@@ -440,9 +442,9 @@ export async function sessionIdsOfUser(db: Db, accountId: string, userId: string
     const result = await db.doc.send(
       new QueryCommand({
         TableName: db.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'userId = :user',
-        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': SESSION_SK_PREFIX, ':user': userId },
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': userSessionsIndexPk(accountId, userId) },
         ProjectionExpression: 'id',
         ExclusiveStartKey: start,
       }),

@@ -198,15 +198,26 @@ export async function verifySamlResponse(
 
   const sp = spDetails(idp.id);
   let extractedNameId: unknown;
-  try {
-    const result = await serviceProvider(idp.id).parseLoginResponse(identityProvider(idp), 'post', {
-      body: { SAMLResponse: samlResponse },
-    } as never);
-    extractedNameId = (result.extract as { nameID?: unknown }).nameID;
-  } catch (error) {
-    const reason = samlifyRefusal(error);
-    return refuse(reason === 'expired' ? windowRefusal(assertion, now.getTime()) : reason);
+  // samlify checks a signature against the certificate in its KeyInfo (which must be pinned) or, without KeyInfo, only
+  // against the first pinned certificate; so without KeyInfo each pinned certificate is tried (certificate rotation).
+  const hasKeyInfoCert = descendants(doc, SAML_NS.dsig, 'X509Certificate').length > 0;
+  const attempts = hasKeyInfoCert ? [idp.certificates] : idp.certificates.map((c) => [c]);
+  let refusal: SamlRefusal | undefined;
+  for (const certificates of attempts) {
+    try {
+      const result = await serviceProvider(idp.id).parseLoginResponse(identityProvider({ ...idp, certificates }), 'post', {
+        body: { SAMLResponse: samlResponse },
+      } as never);
+      extractedNameId = (result.extract as { nameID?: unknown }).nameID;
+      refusal = undefined;
+      break;
+    } catch (error) {
+      const reason = samlifyRefusal(error);
+      refusal = reason === 'expired' ? windowRefusal(assertion, now.getTime()) : reason;
+      if (refusal !== 'signature') break;
+    }
   }
+  if (refusal) return refuse(refusal);
 
   // Issuer: the assertion's (signed) and, when present, the response's.
   const assertionIssuer = childElements(assertion, SAML_NS.assertion, 'Issuer')[0];

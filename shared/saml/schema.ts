@@ -1,11 +1,12 @@
-// samlify's XML schema validator: libxml2 compiled to WebAssembly (xmllint-wasm, runs in Lambda without a JVM or native
-// binary) against the SAML 2.0 protocol/assertion XSDs shipped by @authenio/samlify-xmllint-wasm. We call xmllint-wasm
-// ourselves rather than through that package's `validate`, because it prints validation output (document content) to
-// the console; here nothing of the document is logged.
+// samlify's XML schema validator: libxml2 compiled to WebAssembly (xmllint-wasm: runs in Lambda without a JVM or native
+// binary) against the SAML 2.0 protocol/assertion XSDs shipped by @authenio/samlify-xmllint-wasm.
+// xmllint-wasm's own `validateXML` starts a worker and compiles its 800 KB module for every document (~100 ms idle, far
+// more on a busy machine); here one long-lived worker compiles it once and runs each validation on a fresh instance.
+// Nothing of the document is logged (that package's `validate` prints validation output to the console).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { validateXML } from 'xmllint-wasm';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { logger } from '../http/logger.ts';
 
 const SCHEMA_FILES = [
@@ -17,7 +18,51 @@ const SCHEMA_FILES = [
   'xenc-schema.xsd',
 ] as const;
 
+/** A validation that takes longer than this is a failure (and the worker is replaced). */
+const VALIDATION_TIMEOUT_MS = 10_000;
+
+// Runs in the worker. Messages arrive on a private port, not parentPort: xmllint-node.js installs its own one-shot
+// parentPort listener when loaded, which must never see our messages.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const createXmllint = require(workerData.xmllintPath);
+const compiled = new WebAssembly.Module(readFileSync(workerData.wasmPath));
+const decoder = new TextDecoder();
+workerData.port.on('message', ({ id, inputFiles, args }) => {
+  const stderr = [];
+  let done = false;
+  const finish = (exitCode) => {
+    if (done) return;
+    done = true;
+    workerData.port.postMessage({ id, exitCode, stderr: decoder.decode(Uint8Array.from(stderr)) });
+  };
+  Promise.resolve()
+    .then(() => createXmllint({
+      inputFiles,
+      arguments: args,
+      stdout: () => {},
+      stderr: (byte) => stderr.push(byte),
+      onExit: finish,
+      wasmMemory: new WebAssembly.Memory({ initial: 256, maximum: 512 }),
+      instantiateWasm: (imports, receive) => {
+        WebAssembly.instantiate(compiled, imports).then(receive, () => finish(-1));
+        return {};
+      },
+    }))
+    .catch(() => {})
+    .finally(() => setTimeout(() => finish(-1), 0));
+});
+`;
+
+interface Pending {
+  resolve: (exitCode: number) => void;
+  timer: NodeJS.Timeout;
+}
+
 let schemas: { fileName: string; contents: string }[] | undefined;
+let pool: { port: MessagePort; worker: Worker; pending: Map<number, Pending> } | undefined;
+let nextId = 0;
 
 function loadSchemas(): { fileName: string; contents: string }[] {
   if (!schemas) {
@@ -26,6 +71,64 @@ function loadSchemas(): { fileName: string; contents: string }[] {
     schemas = SCHEMA_FILES.map((fileName) => ({ fileName, contents: readFileSync(join(dir, fileName), 'utf8') }));
   }
   return schemas;
+}
+
+function xmllint(): NonNullable<typeof pool> {
+  if (pool) return pool;
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('xmllint-wasm'));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { xmllintPath: join(packageDir, 'xmllint-node.js'), wasmPath: join(packageDir, 'xmllint.wasm'), port: port2 },
+    transferList: [port2],
+  });
+  const pending = new Map<number, Pending>();
+  const current = { port: port1, worker, pending };
+  const reset = () => {
+    if (pool === current) pool = undefined;
+    for (const entry of pending.values()) {
+      clearTimeout(entry.timer);
+      entry.resolve(-1);
+    }
+    pending.clear();
+    port1.close();
+    void worker.terminate();
+  };
+  port1.on('message', (message: { id: number; exitCode: number }) => {
+    const entry = pending.get(message.id);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    pending.delete(message.id);
+    entry.resolve(message.exitCode);
+  });
+  worker.on('error', reset);
+  worker.on('exit', reset);
+  // An idle validator must not keep a process (a test run, `npm start`'s shutdown) alive.
+  worker.unref();
+  port1.unref();
+  pool = current;
+  return current;
+}
+
+function runXmllint(xml: string, loaded: { fileName: string; contents: string }[]): Promise<number> {
+  const [schema] = loaded;
+  const { port, pending } = xmllint();
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      resolve(-1);
+      // A stuck run holds the worker: replace it.
+      if (pool) void pool.worker.terminate();
+    }, VALIDATION_TIMEOUT_MS);
+    pending.set(id, { resolve, timer });
+    port.postMessage({
+      id,
+      inputFiles: [{ fileName: 'message.xml', contents: xml }, ...loaded],
+      args: ['--schema', schema?.fileName ?? '', '--noout', '--nonet', 'message.xml'],
+    });
+  });
 }
 
 /** Resolves when `xml` is schema-valid SAML; rejects with a fixed message otherwise (samlify treats a rejection as invalid). */
@@ -38,13 +141,7 @@ export async function validateSamlSchema(xml: string): Promise<string> {
     logger.error('SAML schema files unavailable; every SAML response will be refused', { error: (error as Error).name });
     throw new Error('ERR_SCHEMA_UNAVAILABLE');
   }
-  const [schema, ...preload] = loaded;
-  const result = await validateXML({
-    xml: [{ fileName: 'message.xml', contents: xml }],
-    extension: 'schema',
-    schema: [schema as { fileName: string; contents: string }],
-    preload,
-  }).catch(() => ({ valid: false }));
-  if (!result.valid) throw new Error('ERR_SCHEMA_INVALID');
+  const exitCode = await runXmllint(xml, loaded).catch(() => -1);
+  if (exitCode !== 0) throw new Error('ERR_SCHEMA_INVALID');
   return 'valid';
 }

@@ -7,6 +7,8 @@ import {
   getGroupItem,
   getGroupItemByName,
   getGroupItemsByExternalId,
+  groupCount,
+  groupIdsOfUser,
   listGroupItemsPage,
   memberIdsOfGroup,
   updateGroup,
@@ -17,8 +19,8 @@ import { accountPk } from '../db/keys.ts';
 import type { Role } from '../db/users.ts';
 import { NotFound, PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
 import { urlFor } from '../http/url.ts';
-import { invalidValue, tooMany } from './errors.ts';
-import { matches, planLookup } from './filter.ts';
+import { ScimError, invalidValue, tooMany } from './errors.ts';
+import { matches, planLookup, type Filter } from './filter.ts';
 import {
   MAX_IN_MEMORY,
   backoff,
@@ -166,6 +168,19 @@ export async function deleteGroup(db: Db, accountId: string, id: string, headers
   await deleteGroupItem(db, current.item, audit);
 }
 
+/** `members[value eq "u"]` or `members.value eq "u"` (alone or in the top-level AND chain): the user's groups, by index. */
+function memberLookup(filter: Filter): string | undefined {
+  if (filter.op === 'and') return memberLookup(filter.left) ?? memberLookup(filter.right);
+  const isMembers = (path: string) => path.toLowerCase() === 'members';
+  if (filter.op === 'valuePath' && isMembers(filter.path)) {
+    const inner = filter.filter;
+    if (inner.op === 'eq' && inner.path.toLowerCase() === 'value' && typeof inner.value === 'string') return inner.value;
+    return undefined;
+  }
+  if (filter.op === 'eq' && filter.path.toLowerCase() === 'members.value' && typeof filter.value === 'string') return filter.value;
+  return undefined;
+}
+
 async function candidates(db: Db, accountId: string, query: ListQuery): Promise<GroupItem[]> {
   const lookup = query.filter ? planLookup(GROUP_KIND, query.filter) : undefined;
   // Empty names and externalIds are never stored, and DynamoDB refuses empty keys.
@@ -179,6 +194,13 @@ async function candidates(db: Db, accountId: string, query: ListQuery): Promise<
     return item ? [item] : [];
   }
   if (lookup?.attribute === 'externalId') return getGroupItemsByExternalId(db, accountId, lookup.value);
+  const member = query.filter ? memberLookup(query.filter) : undefined;
+  if (member !== undefined) {
+    if (member === '') return [];
+    const ids = await groupIdsOfUser(db, accountId, member);
+    const items = await Promise.all(ids.map((id) => getGroupItem(db, accountId, id)));
+    return items.filter((item): item is GroupItem => item !== undefined);
+  }
   const items: GroupItem[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -198,10 +220,40 @@ async function candidates(db: Db, accountId: string, query: ListQuery): Promise<
 export async function listGroups(db: Db, accountId: string, query: ListQuery): Promise<ScimObject> {
   const cursorMode = query.cursor !== undefined;
   const cursor = decodeScimCursor(query.cursor, accountPk(accountId));
-  if (cursor && !('o' in cursor)) throw invalidValue('The cursor is not valid for this list');
+  const withMembers = wantsMembers(query);
+  const view = async (item: GroupItem) =>
+    project(
+      GROUP_KIND,
+      renderGroup({ item, ...(withMembers ? { memberIds: await memberIdsOfGroup(db, accountId, item.id) } : {}) }),
+      query,
+    );
+
+  if (!query.filter && !query.sortBy && !(cursor && 'o' in cursor)) {
+    // Unfiltered: the counter for totalResults and one Query for the page (keys-only Queries to skip to startIndex).
+    const totalResults = await groupCount(db, accountId);
+    if (query.count === 0) return listResponse([], totalResults, cursorMode ? {} : { startIndex: query.startIndex });
+    let startKey: Record<string, unknown> | undefined = cursor && 'k' in cursor ? cursor.k : undefined;
+    let skip = cursorMode ? 0 : query.startIndex - 1;
+    while (skip > 0) {
+      const page = await listGroupItemsPage(db, accountId, { limit: Math.min(skip, 1000), startKey, keysOnly: true });
+      skip -= page.items.length;
+      startKey = page.lastKey;
+      if (!startKey) return listResponse([], totalResults, { startIndex: query.startIndex });
+    }
+    const page = await listGroupItemsPage(db, accountId, { limit: query.count + 1, startKey });
+    const items = page.items.slice(0, query.count);
+    const last = items[items.length - 1];
+    return listResponse(await Promise.all(items.map(view)), totalResults, {
+      ...(cursorMode ? {} : { startIndex: query.startIndex }),
+      ...(cursorMode && page.items.length > query.count && last
+        ? { nextCursor: encodeScimCursor({ k: { pk: last.pk, sk: last.sk } }) }
+        : {}),
+    });
+  }
+
+  if (cursor && 'k' in cursor) throw new ScimError(400, 'invalidCursor', 'The cursor is not valid for this filter or sort');
   const items = await candidates(db, accountId, query);
   const filterNeedsMembers = query.filter !== undefined && JSON.stringify(query.filter).toLowerCase().includes('"members');
-  const withMembers = wantsMembers(query);
   let loaded: LoadedGroup[] = await Promise.all(
     items.map(async (item) => ({
       item,

@@ -95,9 +95,10 @@ export const USER_SCHEMA: SchemaDefinition = {
     multiValue('emails', 'Email addresses'),
     multiValue('phoneNumbers', 'Phone numbers'),
     multiValue('roles', 'Roles (stored as sent; the dashboard role is in the identity extension)'),
-    attr('groups', 'complex', 'Groups the user belongs to (manage through /Groups)', {
+    attr('groups', 'complex', 'Not returned on users (it would cost a read per user): use /Groups?filter=members[value eq "id"]', {
       multiValued: true,
       mutability: 'readOnly',
+      returned: 'never',
       subAttributes: [
         attr('value', 'string', 'Group id', { mutability: 'readOnly' }),
         attr('$ref', 'reference', 'Group URI', { mutability: 'readOnly', referenceTypes: ['Group'] }),

@@ -20,7 +20,7 @@ import {
 } from '../db/users.ts';
 import { NotFound, PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
 import { urlFor } from '../http/url.ts';
-import { invalidValue, tooMany } from './errors.ts';
+import { ScimError, invalidValue, tooMany } from './errors.ts';
 import { matches, planLookup } from './filter.ts';
 import {
   MAX_IN_MEMORY,
@@ -247,7 +247,7 @@ export async function listUsers(db: Db, accountId: string, query: ListQuery): Pr
     // Index pagination skips startIndex-1 users by reading keys only; cursors (RFC 9865) cost one page.
     let skip = cursorMode ? 0 : query.startIndex - 1;
     while (skip > 0) {
-      const page = await listUserItemsPage(db, accountId, { limit: Math.min(skip, 1000), startKey });
+      const page = await listUserItemsPage(db, accountId, { limit: Math.min(skip, 1000), startKey, keysOnly: true });
       skip -= page.items.length;
       startKey = page.lastKey;
       if (!startKey) return listResponse([], totalResults, { startIndex: query.startIndex });
@@ -262,6 +262,8 @@ export async function listUsers(db: Db, accountId: string, query: ListQuery): Pr
     });
   }
 
+  // A key cursor belongs to the unfiltered walk; with a filter or sort it would silently restart the list.
+  if (cursor && 'k' in cursor) throw new ScimError(400, 'invalidCursor', 'The cursor is not valid for this filter or sort');
   const lookup = query.filter ? planLookup(USER_KIND, query.filter) : undefined;
   const candidates = lookup ? await candidatesByKey(db, accountId, lookup) : await allUsers(db, accountId);
   let resources = candidates.map(renderUser);

@@ -2,7 +2,6 @@
 // stands in for CSRF tokens, and absolute links on the public base (so a stage path prefix on AWS is kept).
 import { createHash } from 'node:crypto';
 import type { ApiResponse } from '../http/handler.ts';
-import { Forbidden } from '../http/errors.ts';
 import { page } from '../http/pages.ts';
 import { publicBase } from './idp-view.ts';
 
@@ -34,9 +33,10 @@ export const absolute = (path: string): string => `${publicBase()}${path}`;
  * Form POSTs must come from our own pages: `Origin` equal to our origin, or — for browsers that send no Origin —
  * `Sec-Fetch-Site: same-origin`. A cross-site form (login CSRF, forced logout) is refused.
  */
-export function requireSameOrigin(headers: Record<string, string>): void {
+export function isSameOrigin(headers: Record<string, string>): boolean {
   const ours = new URL(publicBase()).origin;
   const origin = headers.origin;
-  const sameOrigin = origin !== undefined ? origin === ours : headers['sec-fetch-site'] === 'same-origin';
-  if (!sameOrigin) throw new Forbidden('This form was sent from another site. Open the sign-in page and try again.');
+  return origin !== undefined ? origin === ours : headers['sec-fetch-site'] === 'same-origin';
 }
+
+export const CROSS_SITE_MESSAGE = 'This form was sent from another site. Open the sign-in page and try again.';

@@ -3,6 +3,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { requireEnv } from '../config.ts';
 import type { Idp } from '../db/idps.ts';
+import { pathFor, urlFor } from '../http/url.ts';
 import { spDetails } from '../saml/sp.ts';
 
 function describeCertificate(base64Der: string) {
@@ -16,14 +17,13 @@ function describeCertificate(base64Der: string) {
   }
 }
 
-/** `/sso/{type}/{idpId}/login` with `returnTo` and `test` (route ids `saml-login` / `oidc-login`; plain paths until
- *  those routes are in this branch's table). */
+/** The IdP's login path (route `saml-login` or `oidc-login`) with `returnTo` and `test`. */
 export function loginPath(idp: Pick<Idp, 'id' | 'type'>, options: { returnTo?: string; test?: boolean } = {}): string {
   const query = new URLSearchParams();
   if (options.returnTo) query.set('returnTo', options.returnTo);
   if (options.test) query.set('test', '1');
   const suffix = query.size > 0 ? `?${query.toString()}` : '';
-  return `/sso/${idp.type}/${encodeURIComponent(idp.id)}/login${suffix}`;
+  return `${pathFor(idp.type === 'saml' ? 'saml-login' : 'oidc-login', { idpId: idp.id })}${suffix}`;
 }
 
 export const publicBase = (): string => requireEnv('PUBLIC_BASE_URL').replace(/\/$/, '');
@@ -33,8 +33,8 @@ export const publicBase = (): string => requireEnv('PUBLIC_BASE_URL').replace(/\
 export const testLoginUrl = (idp: Pick<Idp, 'id' | 'type'>, returnTo?: string): string =>
   `${publicBase()}${loginPath(idp, { test: true, returnTo })}`;
 
-/** The OIDC redirect URI to register at the IdP (route `oidc-callback`). */
-export const oidcRedirectUri = (idpId: string): string => `${publicBase()}/sso/oidc/${encodeURIComponent(idpId)}/callback`;
+/** The OIDC redirect URI to register at the IdP. */
+export const oidcRedirectUri = (idpId: string): string => urlFor('oidc-callback', { idpId });
 
 export function idpView(idp: Idp) {
   const common = {

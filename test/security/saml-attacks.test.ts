@@ -2,9 +2,11 @@
 // where a signature matters. Every one must end in the refusal page (4xx, never 500), no session cookie, and a
 // `login.failed` audit event naming the reason.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { deflateRawSync } from 'node:zlib';
 import type { AuditEvent } from '../../shared/db/audit.ts';
 import { createIdp } from '../../shared/db/idps.ts';
-import { ALG, encode, samlId, signAssertion, signResponse } from '../support/saml-idp.ts';
+import { getUserItemByEmail } from '../../shared/db/users.ts';
+import { ALG, encode, samlId, signAssertion, signResponse, signatureVerifies } from '../support/saml-idp.ts';
 import {
   auditEvents,
   idpKeys,
@@ -80,8 +82,14 @@ describe('signatures', () => {
     await expectRefused(fx, 'signature', () => postAcs(stack, fx, xml));
   });
 
+  test('signed by another key with no KeyInfo at all', async () => {
+    const xml = signAssertion(responseFor(fx, { inResponseTo: await requestId() }), otherKeys, { omitKeyInfo: true });
+    await expectRefused(fx, 'signature', () => postAcs(stack, fx, xml));
+  });
+
   test('assertion changed after signing (NameID swapped)', async () => {
     const xml = signedResponseFor(fx, { inResponseTo: await requestId() }).replace('ada@victim.example', 'boss@victim.example');
+    expect(signatureVerifies(xml, idpKeys)).toBe(false);
     await expectRefused(fx, 'signature', () => postAcs(stack, fx, xml));
   });
 
@@ -89,6 +97,13 @@ describe('signatures', () => {
     const xml = signAssertion(responseFor(fx, { inResponseTo: await requestId() }), idpKeys, {
       signatureAlgorithm: ALG.rsaSha1,
       digestAlgorithm: ALG.sha1,
+    });
+    await expectRefused(fx, 'weak_algorithm', () => postAcs(stack, fx, xml));
+  });
+
+  test('canonicalisation with comments (so comments would become part of the signed text)', async () => {
+    const xml = signAssertion(responseFor(fx, { inResponseTo: await requestId() }), idpKeys, {
+      canonicalizationAlgorithm: ALG.excC14nWithComments,
     });
     await expectRefused(fx, 'weak_algorithm', () => postAcs(stack, fx, xml));
   });
@@ -106,12 +121,13 @@ describe('signatures', () => {
   });
 });
 
-describe('XML signature wrapping', () => {
+describe('XML signature wrapping (the signed part still verifies; the shape gives it away)', () => {
   const evil = async () => responseFor(fx, { inResponseTo: await requestId(), nameId: 'boss@victim.example' });
 
   test('signed assertion wrapped in Extensions, attacker assertion in its place', async () => {
     const signed = assertionOf(signedResponseFor(fx));
     const xml = afterResponseIssuer(await evil(), `<samlp:Extensions>${signed}</samlp:Extensions>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -119,6 +135,7 @@ describe('XML signature wrapping', () => {
     const signed = assertionOf(signedResponseFor(fx));
     const attacker = await evil();
     const xml = attacker.replace('</samlp:Status>', `</samlp:Status>${signed}`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -126,6 +143,7 @@ describe('XML signature wrapping', () => {
     const signed = assertionOf(signedResponseFor(fx));
     const attacker = await evil();
     const xml = attacker.replace(/(<saml:SubjectConfirmationData[^>]*)\/>/, `$1>${signed}</saml:SubjectConfirmationData>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -133,12 +151,14 @@ describe('XML signature wrapping', () => {
     const signed = signedResponseFor(fx, { inResponseTo: await requestId() });
     const attacker = assertionOf(await evil());
     const xml = signed.replace('</ds:Signature>', `<ds:Object>${attacker}</ds:Object></ds:Signature>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
   test('whole signed Response wrapped inside an attacker Response', async () => {
     const signed = signResponse(responseFor(fx), idpKeys).replace(/^<samlp:Response/, '<samlp:Response');
     const xml = afterResponseIssuer(await evil(), `<samlp:Extensions>${signed}</samlp:Extensions>`);
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'assertion_count', () => postAcs(stack, fx, xml));
   });
 
@@ -164,7 +184,29 @@ describe('XML signature wrapping', () => {
   test('comment injected in the NameID after signing (c14n keeps the signature valid)', async () => {
     const signed = signedResponseFor(fx, { inResponseTo: await requestId(), nameId: 'boss@victim.example.attacker.example' });
     const xml = signed.replace('boss@victim.example.attacker.example', 'boss@victim.example<!---->.attacker.example');
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
     await expectRefused(fx, 'comment', () => postAcs(stack, fx, xml));
+  });
+});
+
+describe('NameID text tricks', () => {
+  test('an empty CDATA section splitting the NameID after signing is read as the whole signed value', async () => {
+    // c14n turns CDATA into text, so the signature stays valid; a parser that kept only the first text node would sign
+    // the attacker in as boss@victim.example. We read the full signed value, whose domain is not the account's.
+    const signed = signedResponseFor(fx, { inResponseTo: await requestId(), nameId: 'boss@victim.example.attacker.example' });
+    const xml = signed.replace('boss@victim.example.attacker.example', 'boss@victim.example<![CDATA[]]>.attacker.example');
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
+    const result = await postAcs(stack, fx, xml);
+    expect(result.status).toBe(403);
+    expect(setCookies(result)).toEqual([]);
+    const last = (await auditEvents(stack, fx.accountId)).filter((e) => e.action === 'login.failed').at(-1);
+    expect(last).toMatchObject({ reason: 'email_domain_not_verified', details: { email: 'boss@victim.example.attacker.example' } });
+    expect(await getUserItemByEmail(stack.db, fx.accountId, 'boss@victim.example')).toBeUndefined();
+  });
+
+  test('a NameID that is not an email, with no email attribute', async () => {
+    const xml = signedResponseFor(fx, { inResponseTo: await requestId(), nameId: 'boss victim' });
+    await expectRefused(fx, 'no_subject', () => postAcs(stack, fx, xml));
   });
 });
 
@@ -312,6 +354,16 @@ describe('hostile XML', () => {
     expect(setCookies(result)).toEqual([]);
   });
 
+  test('a deflate bomb through the HTTP-Redirect binding reaches nothing: the ACS takes HTTP-POST only', async () => {
+    const bomb = deflateRawSync(Buffer.alloc(50 * 1024 * 1024, 0x41)).toString('base64');
+    const started = Date.now();
+    const result = await stack.call('GET', `/sso/saml/${fx.idp.id}/acs?SAMLResponse=${encodeURIComponent(bomb)}`);
+    expect(result.status).toBeGreaterThanOrEqual(400);
+    expect(result.status).toBeLessThan(500);
+    expect(setCookies(result)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   test('not base64', async () => {
     await expectRefused(fx, 'not_base64', () => postAcs(stack, fx, '<samlp:Response/>', { raw: true }));
   });
@@ -323,6 +375,15 @@ describe('hostile XML', () => {
   test('a declared non-UTF-8 encoding', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-16"?>${signedResponseFor(fx, { inResponseTo: samlId() })}`;
     await expectRefused(fx, 'encoding', () => postAcs(stack, fx, xml));
+  });
+
+  test('well signed but not schema-valid (an element SAML does not define)', async () => {
+    const xml = signAssertion(
+      responseFor(fx, { inResponseTo: await requestId() }).replace('</saml:Subject>', '</saml:Subject><saml:Bogus>x</saml:Bogus>'),
+      idpKeys,
+    );
+    expect(signatureVerifies(xml, idpKeys)).toBe(true);
+    await expectRefused(fx, 'schema', () => postAcs(stack, fx, xml));
   });
 
   test('a signed document that is not a SAML Response', async () => {

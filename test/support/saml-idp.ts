@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'saml');
@@ -32,6 +33,7 @@ export const ALG = {
   sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
   sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
   excC14n: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  excC14nWithComments: 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
   enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
 } as const;
 
@@ -89,6 +91,9 @@ export interface SignOptions {
   digestAlgorithm?: string;
   /** Certificate put in KeyInfo (default: the signing key's own). */
   keyInfoCertBase64?: string;
+  canonicalizationAlgorithm?: string;
+  /** Leave KeyInfo out (some IdPs do; the SP must then try its pinned certificates). */
+  omitKeyInfo?: boolean;
 }
 
 function sign(xml: string, target: 'Assertion' | 'Response', keys: KeyPair, options: SignOptions = {}): string {
@@ -96,8 +101,9 @@ function sign(xml: string, target: 'Assertion' | 'Response', keys: KeyPair, opti
   const sig = new SignedXml({
     privateKey: keys.keyPem,
     signatureAlgorithm: options.signatureAlgorithm ?? ALG.rsaSha256,
-    canonicalizationAlgorithm: ALG.excC14n,
-    getKeyInfoContent: () => `<ds:X509Data><ds:X509Certificate>${certBody}</ds:X509Certificate></ds:X509Data>`,
+    canonicalizationAlgorithm: options.canonicalizationAlgorithm ?? ALG.excC14n,
+    getKeyInfoContent: () =>
+      options.omitKeyInfo ? null : `<ds:X509Data><ds:X509Certificate>${certBody}</ds:X509Certificate></ds:X509Data>`,
   });
   const path = target === 'Assertion' ? "/*[local-name(.)='Response']/*[local-name(.)='Assertion']" : "/*[local-name(.)='Response']";
   sig.addReference({
@@ -135,4 +141,18 @@ export function acsForm(samlResponseBase64: string, relayState?: string): string
   const params = new URLSearchParams({ SAMLResponse: samlResponseBase64 });
   if (relayState !== undefined) params.set('RelayState', relayState);
   return params.toString();
+}
+
+/** Does the (first) signature in `xml` still verify with this key pair? Lets a test show its attack keeps the signature valid. */
+export function signatureVerifies(xml: string, keys: KeyPair): boolean {
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const signature = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
+  if (!signature) return false;
+  const verifier = new SignedXml({ publicCert: keys.certPem });
+  verifier.loadSignature(signature as unknown as Node);
+  try {
+    return verifier.checkSignature(xml);
+  } catch {
+    return false;
+  }
 }

@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { validateSession, sessionCookieValue } from '../../../shared/auth/sessions.ts';
 import { getIdp } from '../../../shared/db/idps.ts';
 import { getUserItemByEmail } from '../../../shared/db/users.ts';
-import { signResponse } from '../../support/saml-idp.ts';
+import { signAssertion, signResponse } from '../../support/saml-idp.ts';
+import { createIdp } from '../../../shared/db/idps.ts';
 import {
   DOMAIN,
   auditEvents,
+  IDP_ENTITY_ID,
   idpKeys,
+  otherKeys,
   postAcs,
   responseFor,
   setCookies,
@@ -92,6 +95,31 @@ describe('SP-initiated login', () => {
     const { request } = await startLogin(stack, fx, '?returnTo=https%3A%2F%2Fevil.example%2F');
     const result = await postAcs(stack, fx, signedResponseFor(fx, { inResponseTo: request.id }));
     expect(result.headers.location).toBe('/me');
+  });
+});
+
+describe('certificate rotation', () => {
+  test('a signature without KeyInfo is checked against every pinned certificate, not just the first', async () => {
+    const rotated = await createIdp(
+      stack.db,
+      fx.accountId,
+      {
+        type: 'saml',
+        description: 'Rotating',
+        entityId: IDP_ENTITY_ID,
+        ssoUrl: 'https://idp.test/saml/sso',
+        certificates: [otherKeys.certBase64, idpKeys.certBase64],
+        allowIdpInitiated: false,
+      },
+      { accountId: fx.accountId, action: 'idp.created', actor: { type: 'system', id: 'test' }, outcome: 'success' },
+    );
+    const target = { ...fx, idp: rotated, acsUrl: fx.acsUrl.replace(fx.idp.id, rotated.id), entityId: fx.entityId.replace(fx.idp.id, rotated.id) };
+    const { request } = await startLogin(stack, target);
+    const xml = signAssertion(responseFor(target, { inResponseTo: request.id, nameId: `rota@${fx.domain}` }), idpKeys, { omitKeyInfo: true });
+    expect(xml).not.toContain('X509Certificate');
+    const result = await postAcs(stack, target, xml);
+    expect(result.status).toBe(302);
+    expect(setCookies(result)).toHaveLength(1);
   });
 });
 

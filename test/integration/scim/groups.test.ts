@@ -153,3 +153,34 @@ test('more membership changes than one transaction holds are 400 tooMany, not 50
   const byMember = await account.scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${userIds[1]}"]`)}`);
   expect(byMember.json.Resources.map((g: { displayName: string }) => g.displayName)).toContain('Entra Renamed');
 });
+
+test('group lists page by startIndex and by cursor alike, with exact totals; If-Match guards PATCH and DELETE', async () => {
+  const total = (await account.scim('GET', '/Groups?count=0')).json.totalResults as number;
+  expect(total).toBeGreaterThan(3);
+  const byIndex: string[] = [];
+  for (let start = 1; start <= total; start += 2) {
+    const page = await account.scim('GET', `/Groups?startIndex=${start}&count=2&excludedAttributes=members`);
+    expect(page.json).toMatchObject({ totalResults: total, startIndex: start });
+    byIndex.push(...page.json.Resources.map((g: { id: string }) => g.id));
+  }
+  const byCursor: string[] = [];
+  let next: string | undefined = '';
+  while (next !== undefined) {
+    const page = await account.scim('GET', `/Groups?count=2&cursor=${next}`);
+    byCursor.push(...page.json.Resources.map((g: { id: string }) => g.id));
+    next = page.json.nextCursor;
+  }
+  expect(byIndex).toHaveLength(total);
+  expect(byCursor).toEqual(byIndex);
+
+  const created = await account.scim('POST', '/Groups', { body: { displayName: 'Guarded' } });
+  const id = created.json.id;
+  const stale = await account.scim('PATCH', `/Groups/${id}`, {
+    body: { Operations: [{ op: 'replace', path: 'displayName', value: 'Guarded 2' }] },
+    headers: { 'If-Match': 'W/"99"' },
+  });
+  expect(stale.status).toBe(412);
+  expect((await account.scim('DELETE', `/Groups/${id}`, { headers: { 'If-Match': 'W/"99"' } })).status).toBe(412);
+  expect((await account.scim('DELETE', `/Groups/${id}`, { headers: { 'If-Match': created.json.meta.version } })).status).toBe(204);
+  expect((await account.scim('GET', '/Groups?count=0')).json.totalResults).toBe(total);
+});

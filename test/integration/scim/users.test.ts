@@ -281,3 +281,42 @@ test('deactivation ends the user\u2019s sessions for good: reactivating does not
   for (const cookie of cookies) expect(await validateSession(stack.db, cookie)).toBeUndefined();
   expect(await validateSession(stack.db, bystander)).toBeDefined();
 });
+
+test('renaming userName moves the uniqueness claim: the old name is free, a taken one is 409, other domains 400', async () => {
+  const first = await account.scim('POST', '/Users', { body: newUser('rename-a') });
+  await account.scim('POST', '/Users', { body: newUser('rename-b') });
+  const id = first.json.id;
+  const rename = (userName: string) =>
+    account.scim('PATCH', `/Users/${id}`, { body: { Operations: [{ op: 'replace', path: 'userName', value: userName }] } });
+  const taken = await rename('RENAME-B@users.example');
+  expect(taken.status).toBe(409);
+  expect(taken.json.scimType).toBe('uniqueness');
+  expect((await rename('rename-a@elsewhere.example')).json.scimType).toBe('invalidValue');
+  const moved = await rename('rename-c@users.example');
+  expect(moved.json.userName).toBe('rename-c@users.example');
+  expect((await account.scim('POST', '/Users', { body: newUser('rename-a') })).status).toBe(201);
+  expect((await rename('rename-c@users.example')).status).toBe(200);
+  expect((await account.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "rename-c@users.example"')}`)).json.Resources).toEqual([
+    expect.objectContaining({ id }),
+  ]);
+});
+
+test('startIndex pages and cursor pages walk the same users in the same order', async () => {
+  const byIndex: string[] = [];
+  const total = (await account.scim('GET', '/Users?count=0')).json.totalResults as number;
+  for (let start = 1; start <= total; start += 3) {
+    const page = await account.scim('GET', `/Users?startIndex=${start}&count=3`);
+    byIndex.push(...page.json.Resources.map((r: { id: string }) => r.id));
+  }
+  const byCursor: string[] = [];
+  let next: string | undefined = '';
+  while (next !== undefined) {
+    const page = await account.scim('GET', `/Users?count=3&cursor=${next}`);
+    byCursor.push(...page.json.Resources.map((r: { id: string }) => r.id));
+    next = page.json.nextCursor;
+  }
+  expect(byIndex).toHaveLength(total);
+  expect(byCursor).toEqual(byIndex);
+  const past = await account.scim('GET', `/Users?startIndex=${total + 5}&count=3`);
+  expect(past.json).toMatchObject({ totalResults: total, itemsPerPage: 0, Resources: [] });
+});

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { completeLogin } from '../../../shared/auth/complete-login.ts';
-import { getIdp } from '../../../shared/db/idps.ts';
+import { updateAccountSettings } from '../../../shared/db/accounts.ts';
+import { deleteIdp, getIdp, idpExistsGuard } from '../../../shared/db/idps.ts';
 import { createTestAccount, startTestStack, type TestStack } from '../../support/stack.ts';
 
 // Under load (several engineers' test runs share two cores) set-up takes longer than Jest's 5 s default.
@@ -117,5 +118,36 @@ describe('PATCH /api/v1/account', () => {
 
     expect((await stack.call('PATCH', '/api/v1/account', { token: b.adminKey, body: { enforcement: 'mixed' } })).status).toBe(200);
     expect((await stack.call('DELETE', `/api/v1/idps/${tested}`, { token: b.adminKey })).status).toBe(204);
+  });
+});
+
+describe('the guards are conditions of the write itself (a change between read and write cannot slip through)', () => {
+  const audit = (accountId: string, action: string) => ({
+    accountId,
+    action,
+    actor: { type: 'system' as const, id: 'test' },
+    outcome: 'success' as const,
+  });
+
+  test('enforcing fails, and changes nothing, when the tested IdP is gone by the time of the write', async () => {
+    const c = await createTestAccount(stack, 'Race C');
+    const idpId = await addIdp(c.adminKey, 'gone-soon');
+    await stack.call('POST', '/api/v1/users', { token: c.adminKey, body: { email: 'admin@c.example', role: 'admin' } });
+    await testLogin(c.id, idpId, 'admin@c.example');
+    const guard = idpExistsGuard(stack.db, c.id, idpId, true);
+    expect((await stack.call('DELETE', `/api/v1/idps/${idpId}`, { token: c.adminKey })).status).toBe(204);
+    await expect(
+      updateAccountSettings(stack.db, c.id, { enforcement: 'enforced' }, audit(c.id, 'account.settings.updated'), undefined, [guard]),
+    ).rejects.toMatchObject({ status: 409 });
+    expect((await stack.call('GET', '/api/v1/account', { token: c.adminKey })).json.enforcement).toBe('mixed');
+  });
+
+  test('a delete whose guard no longer holds keeps the IdP', async () => {
+    const d = await createTestAccount(stack, 'Race D');
+    const keep = await addIdp(d.adminKey, 'keep');
+    const other = await addIdp(d.adminKey, 'other');
+    const guard = idpExistsGuard(stack.db, d.id, other, true); // `other` was never tested
+    await expect(deleteIdp(stack.db, d.id, keep, audit(d.id, 'idp.deleted'), [guard])).rejects.toMatchObject({ status: 409 });
+    expect((await stack.call('GET', `/api/v1/idps/${keep}`, { token: d.adminKey })).status).toBe(200);
   });
 });

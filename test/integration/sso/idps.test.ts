@@ -31,6 +31,15 @@ afterAll(async () => {
   await issuer?.stop();
 });
 
+const metadataXml = (entityId: string, certs: string[]) =>
+  `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}">` +
+  `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
+  certs
+    .map((c) => `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
+    .join('') +
+  `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://meta.example/sso"/>` +
+  `</md:IDPSSODescriptor></md:EntityDescriptor>`;
+
 const manualSaml = (description = 'Okta', cert = certPem(1)) => ({
   type: 'saml',
   description,
@@ -73,6 +82,25 @@ describe('POST /api/v1/idps', () => {
     expect(created.status).toBe(201);
     expect(created.json.allowIdpInitiated).toBe(true);
     expect(created.json.certificates[0].subject).toBe('CN=Test IdP 2');
+  });
+
+  test('SAML by metadata XML → 201 with every signing certificate pinned; PATCH with new metadata replaces them', async () => {
+    const created = await stack.call('POST', '/api/v1/idps', {
+      token: a.adminKey,
+      body: { type: 'saml', description: 'From metadata', metadataXml: metadataXml('https://meta.example/idp', [certBase64(1), certBase64(2)]) },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ entityId: 'https://meta.example/idp', ssoUrl: 'https://meta.example/sso' });
+    expect(created.json.certificates.map((c: { subject: string }) => c.subject)).toEqual(['CN=Test IdP 1', 'CN=Test IdP 2']);
+
+    const rolled = await stack.call('PATCH', `/api/v1/idps/${created.json.id}`, {
+      token: a.adminKey,
+      body: { metadataXml: metadataXml('https://meta.example/idp', [certBase64(2)]) },
+    });
+    expect(rolled.status).toBe(200);
+    expect(rolled.json.certificates.map((c: { subject: string }) => c.subject)).toEqual(['CN=Test IdP 2']);
+    const broken = await stack.call('PATCH', `/api/v1/idps/${created.json.id}`, { token: a.adminKey, body: { metadataXml: '<nope' } });
+    expect(broken.status).toBe(400);
   });
 
   test('OIDC by issuer → 201 with the redirect URI; the client secret is never returned nor stored in clear', async () => {

@@ -174,6 +174,15 @@ describe('POST /login/password, GET /me, POST /logout', () => {
     expect(events[0]).toMatchObject({ outcome: 'success', actor: { id: ids.pw } });
   });
 
+  test('signing in again ends the session the browser already had', async () => {
+    const first = cookieHeader(await postPassword({ email: 'pat@mixed.example', password: PASSWORD }));
+    const again = await postPassword({ email: 'pat@mixed.example', password: PASSWORD }, { Origin: stack.baseUrl, Cookie: first });
+    expect(again.status).toBe(303);
+    expect(cookieHeader(again)).not.toBe(first);
+    expect((await stack.call('GET', '/me', { headers: { Cookie: first } })).status).toBe(401);
+    expect((await stack.call('GET', '/me', { headers: { Cookie: cookieHeader(again) } })).status).toBe(200);
+  });
+
   test('an unsafe returnTo falls back to /me', async () => {
     const result = await postPassword({ email: 'pat@mixed.example', password: PASSWORD, returnTo: '//evil.example/x' });
     expect(result.status).toBe(303);
@@ -219,6 +228,8 @@ describe('POST /login/password, GET /me, POST /logout', () => {
     for (const headers of crossSite) {
       const result = await postPassword(fields, headers);
       expect([JSON.stringify(headers), result.status]).toEqual([JSON.stringify(headers), 403]);
+      expect(result.text).toContain('This form was sent from another site');
+      expect(result.headers['content-security-policy']).toContain("default-src 'none'");
       expect(setCookies(result)).toEqual([]);
     }
     const noOriginButSameSite = await postPassword(fields, { 'Sec-Fetch-Site': 'same-origin' });
@@ -229,6 +240,8 @@ describe('POST /login/password, GET /me, POST /logout', () => {
     const result = await postPassword({ email: 'pat@mixed.example' });
     expect(result.status).toBe(400);
     expect(result.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(result.text).toContain('Enter your email address and password.');
+    expect(result.headers['content-security-policy']).toContain("default-src 'none'");
   });
 
   test('/me without a session, or with a forged one, is 401 JSON', async () => {
