@@ -36,9 +36,9 @@ export const CONSOLE_CSS = `*{box-sizing:border-box}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f5f6f8}
 header{display:flex;align-items:center;gap:24px;padding:12px 24px;background:#1d2330;color:#fff}
 header .brand{font-weight:600}
-header nav a{color:#c9d1e0;text-decoration:none;margin-right:14px;white-space:nowrap;display:inline-block}
+header nav a{color:#c9d1e0;text-decoration:none;margin-right:14px;white-space:nowrap;display:inline-block;font-size:14px}
 header nav a[aria-current=page]{color:#fff;border-bottom:2px solid #6ea8fe}
-header .who{margin-left:auto;color:#c9d1e0;font-size:13px}
+header .who{margin-left:auto;color:#c9d1e0;font-size:13px;text-align:right}
 main{max-width:1100px;margin:24px auto;padding:0 24px}
 h1{font-size:22px;margin:0 0 16px}
 h2{font-size:17px;margin:28px 0 10px}
