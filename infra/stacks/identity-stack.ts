@@ -21,7 +21,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../shared/config.ts';
 import { GATEWAY_RESPONSES, GATEWAY_RESPONSE_HEADERS, gatewayResponseBody } from '../../shared/http/gateway-responses.ts';
-import { routes, type RouteDefinition } from '../../shared/http/routes/index.ts';
+import { routes as routeTable, type RouteDefinition } from '../../shared/http/routes/index.ts';
 import type { StageConfig } from '../config.ts';
 import { ApiWebAcl, RULE_NAMES } from '../constructs/api-web-acl.ts';
 import { DataTable } from '../constructs/data-table.ts';
@@ -30,6 +30,8 @@ import { AUTHORIZER_TABLE_ACTIONS, RouteFunction, TABLE_ACTIONS, type RouteSecre
 
 export interface IdentityStackProps extends StackProps {
   config: StageConfig;
+  /** The route table; tests pass a variant, the app always the real one. */
+  routes?: readonly RouteDefinition[];
 }
 
 type SecretName = NonNullable<RouteDefinition['secrets']>[number];
@@ -71,6 +73,7 @@ export class IdentityStack extends Stack {
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const routes = props.routes ?? routeTable;
     const prod = config.stage === 'prod';
     const keepInProd = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     if (config.tableCmk && Token.isUnresolved(this.region)) {
