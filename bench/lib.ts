@@ -50,3 +50,44 @@ export function writeResult(name: string, result: unknown, markdown: string): vo
   writeFileSync(join(dir, `${name}.md`), `${markdown.trim()}\n`);
   process.stdout.write(`${markdown.trim()}\n\n`);
 }
+
+/**
+ * Counts calls and the capacity units DynamoDB reports for them (asks for `ReturnConsumedCapacity: TOTAL` on every
+ * command that takes it). `detach()` removes the middleware again.
+ */
+export function countCapacity(doc: DynamoDBDocumentClient): { calls: number; rcu: number; wcu: number; detach(): void } {
+  const name = `benchCapacity${Math.random().toString(36).slice(2)}`;
+  const state = { calls: 0, rcu: 0, wcu: 0, detach: () => void doc.middlewareStack.remove(name) };
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      state.calls++;
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      const result = await next(args);
+      const output = result.output as { ConsumedCapacity?: Capacity | Capacity[] };
+      const list = Array.isArray(output.ConsumedCapacity) ? output.ConsumedCapacity : output.ConsumedCapacity ? [output.ConsumedCapacity] : [];
+      for (const c of list) {
+        // DynamoDB reports reads and writes separately only for some operations; CapacityUnits covers the rest.
+        const reads = c.ReadCapacityUnits ?? 0;
+        const writes = c.WriteCapacityUnits ?? 0;
+        if (reads || writes) {
+          state.rcu += reads;
+          state.wcu += writes;
+        } else if (/Get|Query|Scan/.test(String(context.commandName ?? ''))) {
+          state.rcu += c.CapacityUnits ?? 0;
+        } else {
+          state.wcu += c.CapacityUnits ?? 0;
+        }
+      }
+      return result;
+    },
+    { step: 'initialize', name },
+  );
+  return state;
+}
+
+interface Capacity {
+  CapacityUnits?: number;
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+}

@@ -3,7 +3,7 @@
 // it grants only the table actions and the secrets the route declares.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -71,18 +71,45 @@ export class RouteFunction extends Construct {
   constructor(scope: Construct, id: string, props: RouteFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
-    // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy: it may write to this
-    // function's log group only.
+    // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy, with every permission
+    // in one inline policy (one resource, not a role plus a policy: the stack has one function per route and
+    // CloudFormation allows 500 resources).
+    const statements = [
+      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    ];
+    if (props.tableActions.length > 0) {
+      statements.push(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...props.tableActions],
+          // The table and its named indexes; no index wildcard.
+          resources: [props.table.tableArn, ...TABLE.indexes.map((index) => `${props.table.tableArn}/index/${index.name}`)],
+        }),
+      );
+      if (props.tableKey) {
+        // Named actions (no `GenerateDataKey*`/`ReEncrypt*` wildcards): readers decrypt, writers also encrypt.
+        const writes = props.tableActions.some((a) => !(READ_ACTIONS as readonly string[]).includes(a));
+        statements.push(
+          new PolicyStatement({
+            actions: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+            resources: [props.tableKey.keyArn],
+          }),
+        );
+      }
+    }
+    for (const { secret } of props.secrets ?? []) {
+      statements.push(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [secret.secretArn],
+        }),
+      );
+    }
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${props.entry}`,
+      inlinePolicies: { access: new PolicyDocument({ statements }) },
     });
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
 
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: join(REPO_ROOT, props.entry),
@@ -112,23 +139,6 @@ export class RouteFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
       },
     });
-
-    if (props.tableActions.length > 0) {
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: [...props.tableActions],
-          // The table and its named indexes; no index wildcard.
-          resources: [props.table.tableArn, ...TABLE.indexes.map((index) => `${props.table.tableArn}/index/${index.name}`)],
-        }),
-      );
-      if (props.tableKey) {
-        // Named actions (no `GenerateDataKey*`/`ReEncrypt*` wildcards): readers decrypt, writers also encrypt.
-        const writes = props.tableActions.some((a) => !(READ_ACTIONS as readonly string[]).includes(a));
-        props.tableKey.grant(this.role, 'kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []));
-      }
-    }
-    for (const { secret } of props.secrets ?? []) secret.grantRead(this.role);
 
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',

@@ -15,7 +15,7 @@ import { matchesResource } from '../../shared/auth/policy.ts';
 import { normaliseIp } from '../../shared/auth/ip-allowlist.ts';
 import { MAX_BODY_BYTES } from '../../shared/config.ts';
 import {
-  GATEWAY_RESPONSE_HEADERS,
+  gatewayResponseHeaders,
   gatewayResponse,
   gatewayResponseBody,
   type GatewayResponse,
@@ -101,7 +101,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 }
 
 function sendGateway(res: ServerResponse, response: GatewayResponse): void {
-  res.writeHead(response.status, GATEWAY_RESPONSE_HEADERS);
+  res.writeHead(response.status, gatewayResponseHeaders(response));
   res.end(gatewayResponseBody(response));
 }
 
@@ -188,7 +188,8 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
         result = (await authorizer(authorizerEvent, lambdaContext('authorizer'))) as APIGatewayAuthorizerResult;
       } catch (error) {
         if ((error as Error).message === 'Unauthorized') return sendGateway(res, gatewayResponse('UNAUTHORIZED'));
-        throw error;
+        // Any other authorizer error is API Gateway's AUTHORIZER_FAILURE.
+        return sendGateway(res, gatewayResponse('AUTHORIZER_FAILURE'));
       }
       const statements = result.policyDocument.Statement as { Effect: string; Resource: string | string[] }[];
       const applies = (s: { Resource: string | string[] }) =>

@@ -20,7 +20,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../shared/config.ts';
-import { GATEWAY_RESPONSES, GATEWAY_RESPONSE_HEADERS, gatewayResponseBody } from '../../shared/http/gateway-responses.ts';
+import { GATEWAY_RESPONSES, gatewayResponseBody, gatewayResponseHeaders } from '../../shared/http/gateway-responses.ts';
 import { routes as routeTable, type RouteDefinition } from '../../shared/http/routes/index.ts';
 import type { StageConfig } from '../config.ts';
 import { ApiWebAcl, RULE_NAMES } from '../constructs/api-web-acl.ts';
@@ -93,11 +93,11 @@ export class IdentityStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: keepInProd,
     });
-    // 43 characters of [A-Za-z0-9] are unpadded base64 of 32 bytes (Buffer.from(s, 'base64')), ~254 bits of entropy.
     // Kept in every stage like the table: without it the IdP client secrets sealed in the table cannot be opened.
+    // shared/auth/secret-box.ts hashes this generated value (64 × [A-Za-z0-9], ~380 bits) into its AES-256-GCM key.
     const idpSecretKey = new Secret(this, 'IdpSecretKey', {
-      description: 'AES-256-GCM key (base64, 32 bytes) that seals IdP client secrets stored in the table',
-      generateSecretString: { passwordLength: 43, excludePunctuation: true, includeSpace: false },
+      description: 'Key material that seals IdP client secrets stored in the table (AES-256-GCM, shared/auth/secret-box.ts)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(operatorKey).acknowledge({
@@ -186,7 +186,7 @@ export class IdentityStack extends Stack {
       this.api.addGatewayResponse(`Gateway${pascal(response.type.toLowerCase())}`, {
         type: ResponseType.of(response.type),
         statusCode: String(response.status),
-        responseHeaders: Object.fromEntries(Object.entries(GATEWAY_RESPONSE_HEADERS).map(([k, v]) => [k, `'${v}'`])),
+        responseHeaders: Object.fromEntries(Object.entries(gatewayResponseHeaders(response)).map(([k, v]) => [k, `'${v}'`])),
         templates: { 'application/json': gatewayResponseBody(response) },
       });
     }
@@ -226,7 +226,8 @@ export class IdentityStack extends Stack {
         .filter(Boolean)
         .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.api.root);
       const protectedRoute = route.auth === 'admin' || route.auth === 'scim';
-      const method = resource.addMethod(route.method, new LambdaIntegration(fn.fn), {
+      // No test-invoke permission: one Lambda permission per route instead of two (console test calls are not needed).
+      const method = resource.addMethod(route.method, new LambdaIntegration(fn.fn, { allowTestInvoke: false }), {
         operationName: route.id,
         ...(protectedRoute ? { authorizer, authorizationType: AuthorizationType.CUSTOM } : {}),
       });

@@ -45,10 +45,10 @@ export const toIdp = (item: IdpItem): Idp => stripKeys(item) as Idp;
 export async function createIdp(
   db: Db,
   accountId: string,
-  input: { description: string } & IdpConfig,
+  input: { description: string; /** Chosen beforehand when the config binds to it (sealed OIDC secrets). */ id?: string } & IdpConfig,
   audit: AuditEvent,
 ): Promise<Idp> {
-  const id = newId();
+  const id = input.id ?? newId();
   const now = nowIso();
   const item = {
     ...idpKey(accountId, id),

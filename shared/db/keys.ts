@@ -13,6 +13,13 @@
  *   Domain claim       DOMAIN#{domain} | CLAIM              (global: which account verified it; login discovery)
  *   Identity provider  ACCOUNT#{a} | IDP#{idpId}            gsi1: IDP#{idpId} | IDP (callback URLs name only the IdP)
  *   Session            ACCOUNT#{a} | SESSION#{sessionId}    (hash of the cookie secret; TTL = absolute timeout)
+ *   User (SCIM)        … as User, plus                      gsi2: ACCOUNT#{a}#USEREXT | externalId (when set)
+ *   Group              ACCOUNT#{a} | GROUP#{groupId}        gsi2: ACCOUNT#{a}#GROUPEXT | externalId (when set)
+ *   Group name claim   ACCOUNT#{a} | GROUPNAME#{lower(displayName)}  (uniqueness guard)
+ *   Group membership   ACCOUNT#{a} | GMEMBER#{groupId}#{userId}      gsi2: ACCOUNT#{a}#UGROUPS#{userId} | groupId
+ *   SAML AuthnRequest  ACCOUNT#{a} | SAMLREQ#{requestId}    (IdP id, returnTo, test flag; TTL; deleted when answered)
+ *   SAML assertion ID  ACCOUNT#{a} | SAMLASSERTION#{idpId}#{assertionId}  (replay cache; TTL = assertion expiry)
+ *   OIDC login state   ACCOUNT#{a} | OIDCSTATE#{state}      (nonce, PKCE verifier, browser binding; TTL 10 min)
  *
  * Access patterns (DynamoDB calls per operation):
  *   create account + first admin key ............ 1 TransactWriteItems (account, service user, key)
@@ -37,8 +44,22 @@
  *   list IdPs of an account ...................... 1 Query (sk begins_with IDP#)
  *   IdP by id alone (SSO callbacks) .............. 1 Query (gsi1, exact key)
  *   create session ............................... 1 TransactWriteItems (session + audit event)
+ *   SAML login (AuthnRequest issued) ........... 1 Query (IdP, gsi1) + 1 PutItem (request, TTL)
+ *   SAML ACS ..................................... 1 Query (IdP, gsi1) + 1 TransactWriteItems (delete the request if
+ *                                                  SP-initiated, put the assertion id; both conditional) + completeLogin
  *   validate session (every signed-in request) ... 1 BatchGetItem (session + user) [+ 1 UpdateItem to slide the idle
  *                                                  timeout, at most once a minute]
+ *   SCIM user by externalId ..................... 1 Query (gsi2, exact key)
+ *   SCIM replace / patch user .................... 1 GetItem + 1 TransactWriteItems (user conditional on version,
+ *                                                  email claims when userName changes, owned keys when active
+ *                                                  changes, audit) [+ 1 Query for the keys when active changes]
+ *   SCIM delete user ............................. 1 GetItem + 1 Query (keys) + 1 Query (gsi2, memberships)
+ *                                                  + 1 TransactWriteItems
+ *   members of a group ........................... 1 Query per page (sk begins_with GMEMBER#{groupId}#)
+ *   groups of a user ............................. 1 Query (gsi2, ACCOUNT#{a}#UGROUPS#{userId})
+ *   create / rename / delete group ............... 1 TransactWriteItems (group, name claim, memberships, audit)
+ *   start an OIDC login .......................... 1 PutItem (login state)
+ *   finish an OIDC login (consume state once) .... 1 DeleteItem (conditional, ReturnValues ALL_OLD)
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
  *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
  */
@@ -54,6 +75,12 @@ export const ENTITY = {
   domainClaim: 'DomainClaim',
   idp: 'IdentityProvider',
   session: 'Session',
+  group: 'Group',
+  groupName: 'GroupName',
+  groupMember: 'GroupMember',
+  samlRequest: 'SamlAuthnRequest',
+  samlAssertion: 'SamlAssertionSeen',
+  oidcLoginState: 'OidcLoginState',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -123,4 +150,54 @@ export const idpIndexKey = (idpId: string): { gsi1pk: string; gsi1sk: string } =
 export const sessionKey = (accountId: string, sessionId: string): ItemKey => ({
   pk: accountPk(accountId),
   sk: `SESSION#${sessionId}`,
+});
+
+export const userExternalIdIndexKey = (accountId: string, externalId: string): { gsi2pk: string; gsi2sk: string } => ({
+  gsi2pk: `${accountPk(accountId)}#USEREXT`,
+  gsi2sk: externalId,
+});
+
+export const SESSION_SK_PREFIX = 'SESSION#';
+
+export const GROUP_SK_PREFIX = 'GROUP#';
+export const groupKey = (accountId: string, groupId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `${GROUP_SK_PREFIX}${groupId}`,
+});
+
+/** Group names compare case-insensitively; the stored displayName keeps its case. */
+export const groupNameKey = (accountId: string, displayName: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `GROUPNAME#${displayName.trim().toLowerCase()}`,
+});
+
+export const groupExternalIdIndexKey = (accountId: string, externalId: string): { gsi2pk: string; gsi2sk: string } => ({
+  gsi2pk: `${accountPk(accountId)}#GROUPEXT`,
+  gsi2sk: externalId,
+});
+
+export const groupMembersPrefix = (groupId: string): string => `GMEMBER#${groupId}#`;
+export const groupMemberKey = (accountId: string, groupId: string, userId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `${groupMembersPrefix(groupId)}${userId}`,
+});
+export const userGroupsIndexKey = (accountId: string, userId: string, groupId: string): { gsi2pk: string; gsi2sk: string } => ({
+  gsi2pk: `${accountPk(accountId)}#UGROUPS#${userId}`,
+  gsi2sk: groupId,
+});
+
+export const samlRequestKey = (accountId: string, requestId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `SAMLREQ#${requestId}`,
+});
+
+/** Replay cache: one item per (IdP, assertion ID) seen at the ACS. */
+export const samlAssertionKey = (accountId: string, idpId: string, assertionId: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `SAMLASSERTION#${idpId}#${assertionId}`,
+});
+
+export const oidcLoginStateKey = (accountId: string, state: string): ItemKey => ({
+  pk: accountPk(accountId),
+  sk: `OIDCSTATE#${state}`,
 });

@@ -1,5 +1,12 @@
 // Users of an account: people (signed in by SSO, password, or provisioned by SCIM) and service users (own API keys).
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound, PreconditionFailed, failedConditionIndexes, isConditionFailure } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { auditPut, type AuditEvent } from './audit.ts';
@@ -7,15 +14,19 @@ import type { Db } from './client.ts';
 import {
   API_KEY_SK_PREFIX,
   ENTITY,
+  SESSION_SK_PREFIX,
   USER_SK_PREFIX,
   accountKey,
   accountPk,
   apiKeyKey,
   normaliseEmail,
   serviceUserKey,
+  sessionKey,
   userEmailIndexKey,
   userEmailKey,
+  userExternalIdIndexKey,
   userKey,
+  type ItemKey,
 } from './keys.ts';
 import { decodeCursor, encodeCursor, stripKeys, type BaseItem } from './items.ts';
 
@@ -334,4 +345,269 @@ export async function refreshUserNames(
       ExpressionAttributeValues: values,
     }),
   );
+}
+
+// ---- SCIM provisioning (additive): whole-resource writes conditional on the version, and hard delete. ----
+
+/** A user's fields as SCIM sets them; `profile.scim` keeps the canonical SCIM resource (values exactly as sent). */
+export interface ScimUserFields {
+  email: string;
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
+  active: boolean;
+  role: Role;
+  externalId?: string;
+  profile: Record<string, unknown>;
+}
+
+export type ScimUserItem = UserItem & { externalId?: string; gsi2pk?: string; gsi2sk?: string };
+
+/** The most items one provisioning transaction may carry (DynamoDB allows 100; the rest is kept for the audit event). */
+export const MAX_ITEMS_PER_USER_TRANSACTION = 95;
+
+function withExternalId(item: UserItem, externalId: string | undefined): ScimUserItem {
+  const { gsi2pk: _p, gsi2sk: _s, externalId: _e, ...rest } = item as ScimUserItem;
+  return externalId ? { ...rest, externalId, ...userExternalIdIndexKey(item.accountId, externalId) } : rest;
+}
+
+/** Creates a SCIM-provisioned user (source `scim`): 1 TransactWriteItems (user, email claim, counter, audit). */
+export async function createScimUser(db: Db, accountId: string, fields: ScimUserFields, audit: AuditEvent): Promise<ScimUserItem> {
+  const item = withExternalId(
+    newUserItem(accountId, {
+      email: fields.email,
+      role: fields.role,
+      source: 'scim',
+      active: fields.active,
+      displayName: fields.displayName,
+      givenName: fields.givenName,
+      familyName: fields.familyName,
+      profile: fields.profile,
+    }),
+    fields.externalId,
+  );
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [...createUserWrites(db, item), auditPut(db, { ...audit, target: { type: 'user', id: item.id } })],
+      }),
+    );
+  } catch (error) {
+    const failed = failedConditionIndexes(error);
+    if (failed.includes(1)) throw new Conflict(`A user with userName ${fields.email} already exists`, 'email_taken');
+    if (failed.includes(2)) throw new NotFound('No such account');
+    throw error;
+  }
+  return item;
+}
+
+export async function getUserItemsByExternalId(db: Db, accountId: string, externalId: string): Promise<ScimUserItem[]> {
+  const key = userExternalIdIndexKey(accountId, externalId);
+  const result = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :sk',
+      ExpressionAttributeValues: { ':pk': key.gsi2pk, ':sk': key.gsi2sk },
+    }),
+  );
+  return (result.Items ?? []) as ScimUserItem[];
+}
+
+/** One page of the account's people, in id (creation) order. */
+export async function listUserItemsPage(
+  db: Db,
+  accountId: string,
+  options: { limit: number; startKey?: Record<string, unknown> },
+): Promise<{ items: ScimUserItem[]; lastKey?: Record<string, unknown> }> {
+  const result = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': USER_SK_PREFIX },
+      Limit: options.limit,
+      ExclusiveStartKey: options.startKey,
+    }),
+  );
+  return { items: (result.Items ?? []) as ScimUserItem[], lastKey: result.LastEvaluatedKey };
+}
+
+/** Session ids of a user: 1 Query over the account's sessions (no Scan), filtered by user. */
+export async function sessionIdsOfUser(db: Db, accountId: string, userId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'userId = :user',
+        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': SESSION_SK_PREFIX, ':user': userId },
+        ProjectionExpression: 'id',
+        ExclusiveStartKey: start,
+      }),
+    );
+    ids.push(...(result.Items ?? []).map((item) => String(item.id)));
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return ids;
+}
+
+/**
+ * Ends a user's sessions by deleting their items. Disabling already ends them at once (validateSession refuses inactive
+ * users); deleting the items as well means re-enabling the user does not bring old sessions back.
+ */
+export async function endUserSessions(db: Db, accountId: string, userId: string): Promise<number> {
+  const ids = await sessionIdsOfUser(db, accountId, userId);
+  for (let i = 0; i < ids.length; i += 25) {
+    let requests: Record<string, unknown>[] = ids
+      .slice(i, i + 25)
+      .map((id) => ({ DeleteRequest: { Key: sessionKey(accountId, id) } }));
+    for (let attempt = 0; requests.length > 0 && attempt < 5; attempt++) {
+      const result = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests as never } }));
+      requests = (result.UnprocessedItems?.[db.tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+  return ids.length;
+}
+
+/**
+ * Replaces a user's SCIM-managed fields in 1 TransactWriteItems, conditional on the version that was read: the user,
+ * the email claims when userName changes, the owned API keys' owner state when `active` changes, and the audit event.
+ * A version mismatch throws PreconditionFailed (the caller re-reads and re-applies, or answers 412 under If-Match).
+ */
+export async function replaceScimUser(
+  db: Db,
+  current: ScimUserItem,
+  fields: ScimUserFields,
+  audit: AuditEvent,
+): Promise<ScimUserItem> {
+  const { accountId, id } = current;
+  const now = nowIso();
+  const next = withExternalId(
+    {
+      ...current,
+      ...userEmailIndexKey(accountId, fields.email),
+      email: fields.email,
+      emailLower: normaliseEmail(fields.email),
+      displayName: fields.displayName,
+      givenName: fields.givenName,
+      familyName: fields.familyName,
+      active: fields.active,
+      role: fields.role,
+      profile: fields.profile,
+      updatedAt: now,
+      version: current.version + 1,
+    },
+    fields.externalId,
+  );
+  const emailChanged = next.emailLower !== current.emailLower;
+  const activeChanged = next.active !== current.active;
+  const keyIds = activeChanged ? await ownedKeyIds(db, accountId, id) : [];
+  if (keyIds.length + 4 > MAX_ITEMS_PER_USER_TRANSACTION) {
+    throw new Conflict(`The user owns ${keyIds.length} API keys; revoke some before changing active`, 'too_many_keys', 'tooMany');
+  }
+  const transactItems: Record<string, unknown>[] = [
+    {
+      Put: {
+        TableName: db.tableName,
+        Item: next,
+        ConditionExpression: 'version = :read',
+        ExpressionAttributeValues: { ':read': current.version },
+      },
+    },
+  ];
+  if (emailChanged) {
+    transactItems.push(
+      {
+        Put: {
+          TableName: db.tableName,
+          Item: { ...userEmailKey(accountId, next.email), entity: ENTITY.userEmail, userId: id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Delete: { TableName: db.tableName, Key: userEmailKey(accountId, current.email) } },
+    );
+  }
+  for (const keyId of keyIds) {
+    transactItems.push({
+      Update: {
+        TableName: db.tableName,
+        Key: apiKeyKey(accountId, keyId),
+        UpdateExpression: 'SET ownerActive = :active',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':active': next.active },
+      },
+    });
+  }
+  transactItems.push(auditPut(db, { ...audit, target: { type: 'user', id } }));
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: transactItems as never }));
+  } catch (error) {
+    const failed = failedConditionIndexes(error);
+    if (failed.includes(0)) throw new PreconditionFailed();
+    if (emailChanged && failed.includes(1)) throw new Conflict(`A user with userName ${fields.email} already exists`, 'email_taken');
+    throw error;
+  }
+  if (activeChanged && !next.active) await endUserSessions(db, accountId, id);
+  return next;
+}
+
+/**
+ * Removes a user from the account (SCIM DELETE) in 1 TransactWriteItems conditional on the version: the user, its email
+ * claim, the counter, its group memberships, its API keys' owner state (they stop working; the key items stay listed),
+ * and the audit event. At most MAX_ITEMS_PER_USER_TRANSACTION items: a user in more groups than that is refused (409).
+ */
+export async function deleteScimUser(
+  db: Db,
+  current: ScimUserItem,
+  membershipKeys: ItemKey[],
+  audit: AuditEvent,
+): Promise<void> {
+  const { accountId, id } = current;
+  const keyIds = await ownedKeyIds(db, accountId, id);
+  if (keyIds.length + membershipKeys.length + 4 > MAX_ITEMS_PER_USER_TRANSACTION) {
+    throw new Conflict(
+      `The user has ${membershipKeys.length} group memberships and ${keyIds.length} API keys; remove some first`,
+      'too_many_items',
+      'tooMany',
+    );
+  }
+  const transactItems: Record<string, unknown>[] = [
+    {
+      Delete: {
+        TableName: db.tableName,
+        Key: userKey(accountId, id),
+        ConditionExpression: 'version = :read',
+        ExpressionAttributeValues: { ':read': current.version },
+      },
+    },
+    { Delete: { TableName: db.tableName, Key: userEmailKey(accountId, current.email) } },
+    {
+      Update: {
+        TableName: db.tableName,
+        Key: accountKey(accountId),
+        UpdateExpression: 'ADD userCount :minus',
+        ExpressionAttributeValues: { ':minus': -1 },
+      },
+    },
+    ...membershipKeys.map((key) => ({ Delete: { TableName: db.tableName, Key: key } })),
+    ...keyIds.map((keyId) => ({
+      Update: {
+        TableName: db.tableName,
+        Key: apiKeyKey(accountId, keyId),
+        UpdateExpression: 'SET ownerActive = :false',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':false': false },
+      },
+    })),
+    auditPut(db, { ...audit, target: { type: 'user', id } }),
+  ];
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: transactItems as never }));
+  } catch (error) {
+    if (failedConditionIndexes(error).includes(0)) throw new PreconditionFailed();
+    throw error;
+  }
+  await endUserSessions(db, accountId, id);
 }

@@ -95,10 +95,17 @@ const TRANSIENT_AWS_ERRORS = new Set([
   'ServiceUnavailable',
 ]);
 
-/** DynamoDB throttling and timeouts are the service's trouble, not the client's: they become 503 + Retry-After. */
+/** Network failures on the way to DynamoDB (after the SDK's own retries). */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * DynamoDB throttling, timeouts and an unreachable endpoint are the service's trouble, not the client's: they become
+ * 503 + Retry-After.
+ */
 export function isTransientAwsError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (TRANSIENT_AWS_ERRORS.has(error.name)) return true;
+  if (TRANSIENT_NETWORK_CODES.has(String((error as { code?: unknown }).code))) return true;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
   return (
     error.name === 'TransactionCanceledException' &&

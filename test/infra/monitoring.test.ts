@@ -33,11 +33,15 @@ test('the alarm topic refuses non-TLS publishing', () => {
   expect(JSON.stringify(policy.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
 });
 
-test('each route has a Lambda errors alarm and a throttles alarm on its own function', () => {
+test("each route has an alarm on its own function's errors and throttles", () => {
   for (const route of routes) {
     const fnId = stack.getLogicalId(stack.functions.get(route.id)!.fn.node.defaultChild as never);
-    const onFn = alarms().filter((a) => JSON.stringify(a.Dimensions ?? []).includes(`"${fnId}"`));
-    expect([route.id, onFn.map((a) => a.MetricName).sort()]).toEqual([route.id, ['Errors', 'Throttles']]);
+    const onFn = alarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes(`"${fnId}"`));
+    expect([route.id, onFn.length]).toEqual([route.id, 1]);
+    const metrics = onFn[0]!.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('errors + throttles');
+    expect(metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : [])).sort()).toEqual(['Errors', 'Throttles']);
+    expect(onFn[0]!.Threshold).toBe(1);
   }
 });
 
