@@ -1,10 +1,10 @@
 // The API stage: authorizer wiring, gateway responses, JSON access logs without secrets, tracing, custom domain and
 // outputs.
 import { beforeAll, expect, test } from '@jest/globals';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { ACCESS_LOG_FIELDS } from '../../infra/stacks/identity-stack.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../shared/config.ts';
-import { GATEWAY_RESPONSES, gatewayResponseBody } from '../../shared/http/gateway-responses.ts';
+import { GATEWAY_RESPONSES, gatewayResponseBody, gatewayResponseHeaders } from '../../shared/http/gateway-responses.ts';
 import { synthStack } from './synth.ts';
 
 let template: Template;
@@ -31,7 +31,9 @@ test('every gateway response from shared/http/gateway-responses.ts is installed 
       ResponseType: response.type,
       StatusCode: String(response.status),
       ResponseTemplates: { 'application/json': gatewayResponseBody(response) },
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Cache-Control': "'no-store'" }),
+      ResponseParameters: Object.fromEntries(
+        Object.entries(gatewayResponseHeaders(response)).map(([k, v]) => [`gatewayresponse.header.${k}`, `'${v}'`]),
+      ),
     });
   }
   template.resourceCountIs('AWS::ApiGateway::GatewayResponse', GATEWAY_RESPONSES.length);
