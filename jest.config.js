@@ -10,6 +10,8 @@ const common = {
 };
 
 export default {
+  // testTimeout is a global option (per-project values are ignored); 60 s covers the slow integration and infra files.
+  testTimeout: 60000,
   globalSetup: './test/support/global-setup.ts',
   globalTeardown: './test/support/global-teardown.ts',
   projects: [

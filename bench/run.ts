@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BENCH_DIR } from './lib.ts';
 
-const ALL = ['bundles', 'authorizer', 'scim'];
+const ALL = ['bundles', 'authorizer', 'scim', 'scim-calls'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of chosen) {
   if (!ALL.includes(name)) throw new Error(`Unknown benchmark ${name}; choose from ${ALL.join(', ')}`);

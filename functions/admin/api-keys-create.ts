@@ -4,7 +4,8 @@ import { actedBy, principal } from '../../shared/auth/principal.ts';
 import { DEFAULT_API_KEY_LIFETIME_DAYS } from '../../shared/config.ts';
 import { SCOPES, createApiKey } from '../../shared/db/api-keys.ts';
 import { db } from '../../shared/db/client.ts';
-import { BadRequest } from '../../shared/http/errors.ts';
+import { listIdps } from '../../shared/db/idps.ts';
+import { BadRequest, Conflict } from '../../shared/http/errors.ts';
 import { route } from '../../shared/http/handler.ts';
 import { parseWith, text } from '../../shared/http/validate.ts';
 
@@ -26,6 +27,14 @@ export const handler = route('admin', async (request) => {
   if (expiresAt.getTime() <= now) throw new BadRequest('expiresAt must be in the future');
   if (expiresAt.getTime() > now + MAX_LIFETIME_DAYS * 86_400_000) throw new BadRequest('expiresAt may be at most two years away');
   const scopes = [...new Set(body.scopes)];
+  // SPEC: SCIM is enabled by minting a scim key, and only once the account has an IdP (provisioning without a way to
+  // sign in would only create users who cannot log in).
+  if (scopes.includes('scim') && (await listIdps(database, caller.accountId)).length === 0) {
+    throw new Conflict(
+      'This account has no identity provider yet. Add one (POST /api/v1/idps) before creating a key with the scim scope.',
+      'idp_required',
+    );
+  }
   const { key, token } = await createApiKey(
     database,
     caller.accountId,

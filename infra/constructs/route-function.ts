@@ -105,6 +105,11 @@ export class RouteFunction extends Construct {
         }),
       );
     }
+    if (props.tracing) {
+      // X-Ray has no resource-level permissions. Added here, inline, because the function gets the role without policy
+      // updates (otherwise tracing would add a separate policy resource per function).
+      statements.push(new PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }));
+    }
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${props.entry}`,
@@ -119,7 +124,7 @@ export class RouteFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
-      role: this.role,
+      role: this.role.withoutPolicyUpdates(),
       logGroup: this.logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),

@@ -1,10 +1,13 @@
-// Demo data for `npm start`: two accounts, each with a verified domain, an admin user, provisioning mode JIT, an admin
-// key and a SCIM key. Written to .local/seed.json in the shape SPEC.md fixes.
+// Demo data for `npm start`: two accounts, each with a verified domain, an admin user, provisioning mode JIT, an OIDC
+// IdP (a client of the demo OIDC provider), an admin key and a SCIM key (minting one needs an IdP, so the IdP comes
+// first). Written to .local/seed.json in the shape SPEC.md fixes.
 import { createAccount, updateAccountSettings } from '../../shared/db/accounts.ts';
 import { createApiKey } from '../../shared/db/api-keys.ts';
 import type { AuditEvent } from '../../shared/db/audit.ts';
 import type { Db } from '../../shared/db/client.ts';
 import { addDomain, markDomainVerified } from '../../shared/db/domains.ts';
+import { createIdp } from '../../shared/db/idps.ts';
+import { oidcIdpFromInput } from '../../shared/oidc/idp-config.ts';
 import { createUser } from '../../shared/db/users.ts';
 import { DEFAULT_API_KEY_LIFETIME_DAYS } from '../../shared/config.ts';
 
@@ -28,7 +31,20 @@ export const DEMO_ACCOUNTS = [
   { name: 'Globex Demo', domain: 'globex.test' },
 ] as const;
 
-export async function seedDemoAccount(db: Db, baseUrl: string, demo: { name: string; domain: string }): Promise<SeedAccount> {
+/** The account's IdP: a client registered at the demo OIDC provider. */
+export interface DemoIdpClient {
+  idpId: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export async function seedDemoAccount(
+  db: Db,
+  baseUrl: string,
+  demo: { name: string; domain: string },
+  idp: DemoIdpClient,
+): Promise<SeedAccount> {
   const { account, adminKey, serviceUserId } = await createAccount(db, {
     name: demo.name,
     keyLifetimeDays: DEFAULT_API_KEY_LIFETIME_DAYS,
@@ -49,6 +65,8 @@ export async function seedDemoAccount(db: Db, baseUrl: string, demo: { name: str
     { email: `admin@${demo.domain}`, role: 'admin', source: 'invite', displayName: `${demo.name} Admin` },
     system('user.invited'),
   );
+  const oidc = await oidcIdpFromInput(idp, { accountId: account.id, idpId: idp.idpId });
+  await createIdp(db, account.id, { id: idp.idpId, description: 'Demo OIDC provider', ...oidc }, system('idp.created'));
   const { token: scimToken } = await createApiKey(
     db,
     account.id,

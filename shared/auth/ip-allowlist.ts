@@ -42,3 +42,10 @@ export function ipAllowed(cidrs: readonly string[] | undefined, sourceIp: string
   }
   return list.check(ip, version === 4 ? 'ipv4' : 'ipv6');
 }
+
+/** Checks an allowlist as entered: the problems (one message per bad entry), else the list to store (trimmed, de-duplicated). */
+export function checkAllowlist(cidrs: readonly string[]): { ok: true; cidrs: string[] } | { ok: false; problems: string[] } {
+  const problems = cidrs.map(parseCidr).filter((c): c is string => typeof c === 'string');
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, cidrs: [...new Set(cidrs.map((c) => c.trim()))] };
+}

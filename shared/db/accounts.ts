@@ -1,11 +1,12 @@
 // Accounts: the tenant. Settings, IP allowlist and the user counter live on the account item.
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFound, PreconditionFailed, isConditionFailure } from '../http/errors.ts';
+import { Conflict, NotFound, PreconditionFailed, failedConditionIndexes, isConditionFailure } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { newApiKeyItem } from './api-keys.ts';
 import { auditPut, type AuditEvent } from './audit.ts';
 import type { Db } from './client.ts';
 import { ENTITY, accountKey, serviceUserKey } from './keys.ts';
+import type { WriteGuard } from './idps.ts';
 import type { BaseItem } from './items.ts';
 import { SERVICE_USER_ID_PREFIX, type ServiceUserItem } from './users.ts';
 
@@ -81,6 +82,9 @@ export async function updateAccountSettings(
   settings: AccountSettings,
   audit: AuditEvent,
   expectedVersion?: number,
+  /** Conditions on other items, checked in the same transaction (e.g. "a tested IdP exists"); a failure is a 409. */
+  guards: WriteGuard[] = [],
+  guardConflict = 'The account changed while it was being updated; retry',
 ): Promise<Account> {
   const entries = Object.entries(settings).filter(([, v]) => v !== undefined);
   const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
@@ -110,11 +114,13 @@ export async function updateAccountSettings(
               ExpressionAttributeValues: values,
             },
           },
+          ...guards,
           auditPut(db, { ...audit, details: { ...audit.details, changed: entries.map(([name]) => name) } }),
         ],
       }),
     );
   } catch (error) {
+    if (failedConditionIndexes(error).some((i) => i >= 1 && i <= guards.length)) throw new Conflict(guardConflict);
     if (isConditionFailure(error)) {
       throw expectedVersion === undefined ? new NotFound('No such account') : new PreconditionFailed();
     }

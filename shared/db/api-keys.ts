@@ -206,3 +206,29 @@ export async function touchLastUsed(db: Db, key: ApiKeyItem, now: Date): Promise
     if (!isConditionFailure(error)) throw error;
   }
 }
+
+/** Does the account hold a usable `scim` key (not revoked, not expired, owner active)? 1 Query per page of keys. */
+export async function hasLiveScimKey(db: Db, accountId: string, now = new Date()): Promise<boolean> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'contains(scopes, :scim) AND attribute_not_exists(revokedAt) AND expiresAt > :now AND ownerActive = :true',
+        ExpressionAttributeValues: {
+          ':pk': accountPk(accountId),
+          ':prefix': API_KEY_SK_PREFIX,
+          ':scim': 'scim',
+          ':now': now.toISOString(),
+          ':true': true,
+        },
+        ProjectionExpression: 'id',
+        ExclusiveStartKey: start,
+      }),
+    );
+    if ((result.Items ?? []).length > 0) return true;
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return false;
+}

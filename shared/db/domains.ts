@@ -63,6 +63,53 @@ export async function addDomain(db: Db, accountId: string, domain: string): Prom
   }
 }
 
+/**
+ * The admin API's way to add a domain: refuses one that another account has verified (409), records the audit event
+ * with the new item in one transaction, and returns the existing challenge when the account added it before.
+ * 1 GetItem (global claim) + 1 TransactWriteItems (+ 1 GetItem when it already existed).
+ */
+export async function registerDomain(
+  db: Db,
+  accountId: string,
+  domain: string,
+  audit: AuditEvent,
+): Promise<{ domain: Domain; created: boolean }> {
+  const name = normaliseDomain(domain);
+  const owner = await accountIdForDomain(db, name);
+  if (owner !== undefined && owner !== accountId) {
+    throw new Conflict(`The domain ${name} is already verified by another account`, 'domain_taken');
+  }
+  const now = nowIso();
+  const item: DomainItem = {
+    ...domainKey(accountId, name),
+    entity: ENTITY.domain,
+    accountId,
+    domain: name,
+    txtName: `_identity-challenge.${name}`,
+    txtValue: `identity-verification=${randomBytes(16).toString('hex')}`,
+    verified: false,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          auditPut(db, { ...audit, target: { type: 'domain', id: name } }),
+        ],
+      }),
+    );
+    return { domain: toDomain(item), created: true };
+  } catch (error) {
+    if (!failedConditionIndexes(error).includes(0)) throw error;
+    const existing = await getDomain(db, accountId, name);
+    if (!existing) throw error;
+    return { domain: existing, created: false };
+  }
+}
+
 export async function getDomain(db: Db, accountId: string, domain: string): Promise<Domain | undefined> {
   const result = await db.doc.send(
     new GetCommand({ TableName: db.tableName, Key: domainKey(accountId, domain), ConsistentRead: true }),

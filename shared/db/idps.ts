@@ -1,7 +1,7 @@
 // Identity providers of an account: SAML (entity ID, SSO URL, pinned signing certificates) or OIDC (issuer, client).
 // Callback URLs name only the IdP id, so gsi1 finds an IdP (and so its account) from the id alone.
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFound, PreconditionFailed, isConditionFailure } from '../http/errors.ts';
+import { Conflict, NotFound, PreconditionFailed, failedConditionIndexes, isConditionFailure } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { auditPut, type AuditEvent } from './audit.ts';
 import type { Db } from './client.ts';
@@ -47,8 +47,10 @@ export async function createIdp(
   accountId: string,
   input: { description: string; /** Chosen beforehand when the config binds to it (sealed OIDC secrets). */ id?: string } & IdpConfig,
   audit: AuditEvent,
+  /** Given when the config was built for this id beforehand (an OIDC client secret is sealed with the IdP id). */
+  chosenId?: string,
 ): Promise<Idp> {
-  const id = input.id ?? newId();
+  const id = input.id ?? chosenId ?? newId();
   const now = nowIso();
   const item = {
     ...idpKey(accountId, id),
@@ -161,18 +163,53 @@ export async function updateIdp(
   return idp;
 }
 
-export async function deleteIdp(db: Db, accountId: string, idpId: string, audit: AuditEvent): Promise<void> {
+/** A condition checked in the same transaction as a write (e.g. "another IdP still exists"). */
+export interface WriteGuard {
+  ConditionCheck: {
+    TableName: string;
+    Key: { pk: string; sk: string };
+    ConditionExpression: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  };
+}
+
+/** A guard that `idpId` of the account still exists (and, with `tested`, has completed a test login). */
+export function idpExistsGuard(db: Db, accountId: string, idpId: string, tested = false): WriteGuard {
+  return {
+    ConditionCheck: {
+      TableName: db.tableName,
+      Key: idpKey(accountId, idpId),
+      ConditionExpression: tested ? 'attribute_exists(pk) AND attribute_exists(testedAt)' : 'attribute_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Deletes an IdP and records the audit event in one transaction. `guards` are checked in the same transaction; when one
+ * fails the IdP stays and the caller gets a 409 naming `guardConflict`.
+ */
+export async function deleteIdp(
+  db: Db,
+  accountId: string,
+  idpId: string,
+  audit: AuditEvent,
+  guards: WriteGuard[] = [],
+  guardConflict = 'The account changed while the identity provider was being deleted; retry',
+): Promise<void> {
   try {
     await db.doc.send(
       new TransactWriteCommand({
         TransactItems: [
           { Delete: { TableName: db.tableName, Key: idpKey(accountId, idpId), ConditionExpression: 'attribute_exists(pk)' } },
+          ...guards,
           auditPut(db, { ...audit, target: { type: 'idp', id: idpId } }),
         ],
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new NotFound('No such identity provider');
+    const failed = failedConditionIndexes(error);
+    if (failed.includes(0)) throw new NotFound('No such identity provider');
+    if (failed.length > 0) throw new Conflict(guardConflict, 'idp_required');
     throw error;
   }
 }

@@ -62,6 +62,7 @@
  *   finish an OIDC login (consume state once) .... 1 DeleteItem (conditional, ReturnValues ALL_OLD)
  *   authorize a request (authorizer) ............. 1 BatchGetItem (key + account) [+ 1 UpdateItem for last-used, at
  *                                                  most once per key every LAST_USED_GRANULARITY_SECONDS]
+ *   emails of up to 100 users (console audit page)  1 BatchGetItem (user keys; shared/console/user-emails.ts)
  */
 
 export const ENTITY = {

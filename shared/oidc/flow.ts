@@ -28,6 +28,8 @@ const SCOPE = 'openid email profile';
 /** What went wrong, for the audit trail (never a token, code or signature detail beyond the failed check's name). */
 export type OidcCheck =
   | 'discovery_failed'
+  | 'client_secret_unavailable'
+  | 'issuer_mismatch'
   | 'idp_error'
   | 'state_missing'
   | 'state_unknown'
@@ -151,10 +153,21 @@ export async function finishOidcLogin(
   let claims: oidc.IDToken;
   let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
   let config: oidc.Configuration;
+  let secretFailed = false;
+  const secret = () =>
+    openSecret(idp.clientSecretEncrypted, idpSecretContext(idp.accountId, idp.id)).catch((error: unknown) => {
+      secretFailed = true;
+      throw error;
+    });
   try {
-    config = await configurationFor(idp, () => openSecret(idp.clientSecretEncrypted, idpSecretContext(idp.accountId, idp.id)));
+    config = await configurationFor(idp, secret);
   } catch {
-    return refuseOidcLogin(db, context, { check: 'discovery_failed', status: 502 });
+    // A secret that does not open (another IDP_SECRET_KEY) is ours to fix, not the user's; the page is the same.
+    return refuseOidcLogin(db, context, { check: secretFailed ? 'client_secret_unavailable' : 'discovery_failed', status: 502 });
+  }
+  // RFC 9207: an `iss` in the authorization response must be this IdP's (mix-up defence; openid-client checks it too).
+  if (query.iss !== undefined && query.iss !== config.serverMetadata().issuer) {
+    return refuseOidcLogin(db, context, { check: 'issuer_mismatch' });
   }
   try {
     const currentUrl = new URL(redirectUri(idp));

@@ -1,6 +1,7 @@
 // SCIM filters (RFC 7644 §3.4.2.2): parser, in-memory evaluation, and the key-lookup plan. Hand-written rather than
-// scim2-parse-filter because Entra sends forms that library refuses (unquoted values, `+` for spaces, `emails[…].value eq`),
-// and the planner needs the tree anyway. Attribute names and operators are case-insensitive.
+// scim2-parse-filter because that library throws on forms Entra sends (unquoted values, `+` for spaces) and splits
+// `emails[type eq "work"].value eq "x"` into two independent conditions; the planner needs the tree anyway.
+// Attribute names and operators are case-insensitive.
 import { invalidFilter } from './errors.ts';
 import { findPath, readPath, type ScimObject } from './resource.ts';
 import { findAttribute, type Attribute, type ResourceKind } from './schema.ts';

@@ -12,6 +12,17 @@ export const MAX_COUNT = 200;
 /** Filters and sorts that no index answers read the account page by page, at most this many resources. */
 export const MAX_IN_MEMORY = 10_000;
 
+/**
+ * A conflicting concurrent write makes us re-read and re-apply; after this many tries (about 5 s of jittered waiting at
+ * most, well inside API Gateway's 29 s) the client gets 503 + Retry-After. Sized so that 50 writers on one resource
+ * all get through: each round lets at least one of them win.
+ */
+export const CONFLICT_ATTEMPTS = 60;
+
+/** Jittered, so writers that collided do not collide again in lockstep. */
+export const backoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+
 export const etagOf = (version: number): string => `W/"${version}"`;
 
 /** If-Match (RFC 7644 §3.14): `*` or any listed ETag equal to the current one (weak comparison); otherwise 412. */

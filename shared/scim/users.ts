@@ -24,6 +24,7 @@ import { invalidValue, tooMany } from './errors.ts';
 import { matches, planLookup } from './filter.ts';
 import {
   MAX_IN_MEMORY,
+  backoff,
   checkIfMatch,
   decodeScimCursor,
   encodeScimCursor,
@@ -32,6 +33,7 @@ import {
   listResponse,
   sortResources,
   type ListQuery,
+  CONFLICT_ATTEMPTS,
 } from './http.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { canonicalise, project, type ScimObject } from './resource.ts';
@@ -39,12 +41,6 @@ import { CORE_USER, ENTERPRISE_USER, IDENTITY_USER, USER_KIND } from './schema.t
 
 const ROLES: readonly Role[] = ['admin', 'member'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** A conflicting concurrent write makes us re-read and re-apply; after this many tries the client gets 503 + Retry-After. */
-const MAX_ATTEMPTS = 12;
-
-/** Jittered, so writers that collided do not collide again in lockstep. */
-export const backoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
 
 const isObject = (value: unknown): value is ScimObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -167,7 +163,7 @@ async function update(
       return await replaceScimUser(db, current, next, audit);
     } catch (error) {
       if (!(error instanceof PreconditionFailed) || hasIfMatch(headers)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable('The user is being changed concurrently; retry shortly');
+      if (attempt >= CONFLICT_ATTEMPTS) throw new ServiceUnavailable('The user is being changed concurrently; retry shortly');
       await backoff(attempt);
     }
   }
@@ -200,6 +196,8 @@ export async function deleteUser(db: Db, accountId: string, id: string, headers:
 }
 
 async function candidatesByKey(db: Db, accountId: string, lookup: NonNullable<ReturnType<typeof planLookup>>) {
+  // No user has an empty userName or externalId (both are dropped or refused on write), and DynamoDB refuses empty keys.
+  if (lookup.value === '' || (lookup.attribute === 'userName' && lookup.value.trim() === '')) return [];
   switch (lookup.attribute) {
     case 'id': {
       const item = await getUserItem(db, accountId, lookup.value);

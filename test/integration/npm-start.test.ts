@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
+import { SESSION_COOKIE, validateSession } from '../../shared/auth/sessions.ts';
+import { createDb } from '../../shared/db/client.ts';
+import { Browser, signInAtIdp } from '../support/oidc-idp.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const TSX = createRequire(import.meta.url).resolve('tsx');
@@ -22,10 +25,12 @@ afterEach(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-function startOnce(port: number, cwd: string): Promise<{ process: ChildProcess; output: () => string }> {
+function startOnce(port: number, cwd: string, env: Record<string, string> = {}): Promise<{ process: ChildProcess; output: () => string }> {
+  // As a newcomer runs it: without the tests' own IdP settings (npm start makes its own).
+  const { IDP_SECRET_KEY: _key, ALLOW_INSECURE_LOOPBACK_IDP: _loopback, ...inherited } = process.env;
   const proc = spawn(process.execPath, ['--import', TSX, join(ROOT, 'infra/local/start.ts')], {
     cwd,
-    env: { ...process.env, PORT: String(port), NODE_OPTIONS: '', LOG_LEVEL: 'SILENT' },
+    env: { ...inherited, PORT: String(port), NODE_OPTIONS: '', LOG_LEVEL: 'SILENT', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -63,6 +68,23 @@ async function interrupt(proc: ChildProcess): Promise<number | null> {
   return exited;
 }
 
+/** Signs in with SSO as the printed demo user of the first account, through the printed link; returns the session's user. */
+async function signInAsDemoUser(output: string, seed: { baseUrl: string }, dynamoPort: number) {
+  const link = /straight to (\S+\/sso\/oidc\/[\w-]+\/login)/.exec(output)?.[1] as string;
+  const password = /as demo@acme\.test, password (\S+)/.exec(output)?.[1] as string;
+  const browser = new Browser();
+  const start = await browser.request('GET', link);
+  const form = await browser.navigate(start.location as string);
+  const landed = await signInAtIdp(browser, form, { email: 'demo@acme.test', password }, (u) => u.origin === seed.baseUrl && !u.pathname.includes('/sso/'));
+  expect(landed.status).toBe(302);
+  const db = createDb({ tableName: 'identity', endpoint: `http://127.0.0.1:${dynamoPort}` });
+  try {
+    return (await validateSession(db, browser.cookie(SESSION_COOKIE)))?.user;
+  } finally {
+    db.doc.destroy();
+  }
+}
+
 test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
   workDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   const port = await freePort();
@@ -83,8 +105,47 @@ test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
     const dynamoPort = Number(/DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
     expect(await portOpen(dynamoPort)).toBe(true);
 
+    // The demo OIDC provider is up, and each demo account has it as its IdP (its own client of it).
+    const issuer = /Demo OIDC identity provider: (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] as string;
+    const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(issuer);
+    const links = [...output().matchAll(/straight to (\S+\/sso\/oidc\/[\w-]+\/login)/g)].map((m) => m[1] as string);
+    expect(links).toHaveLength(2);
+    const clients = new Set<string>();
+    for (const link of links) {
+      const start = await fetch(link, { redirect: 'manual' });
+      expect(start.status).toBe(302);
+      const authorize = new URL(start.headers.get('location') as string);
+      expect(authorize.origin).toBe(issuer);
+      clients.add(authorize.searchParams.get('client_id') as string);
+    }
+    expect(clients.size).toBe(2);
+    // A newcomer signs in with SSO as the printed demo user, and gets a session.
+    const user = await signInAsDemoUser(output(), seed, dynamoPort);
+    expect(user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, source: 'jit' });
+
     expect(await interrupt(proc)).toBe(0);
     expect(await portOpen(port)).toBe(false);
     expect(await portOpen(dynamoPort)).toBe(false);
+    expect(await portOpen(Number(new URL(issuer).port))).toBe(false);
   }
+}, 120_000);
+
+test('with DATA_DIR a second start reuses the accounts, the sealed IdP secrets and the demo IdP clients', async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  const port = await freePort();
+  const env = { DATA_DIR: join(workDir, 'data') };
+  const accountIds: string[][] = [];
+  for (let run = 0; run < 2; run++) {
+    const { process: proc, output } = await startOnce(port, workDir, env);
+    const seed = JSON.parse(readFileSync(join(workDir, '.local/seed.json'), 'utf8'));
+    accountIds.push(seed.accounts.map((a: { id: string }) => a.id));
+    expect(Buffer.from(readFileSync(join(workDir, '.local/idp-secret-key'), 'utf8').trim(), 'base64')).toHaveLength(32);
+    const dynamoPort = Number(/DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
+    // The second run opens the client secrets sealed by the first: the key was kept in .local/ with the data.
+    expect(await signInAsDemoUser(output(), seed, dynamoPort)).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id });
+    expect(await interrupt(proc)).toBe(0);
+  }
+  expect(accountIds[1]).toEqual(accountIds[0]);
 }, 120_000);

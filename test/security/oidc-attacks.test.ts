@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SESSION_COOKIE, validateSession } from '../../shared/auth/sessions.ts';
 import type { AuditEvent } from '../../shared/db/audit.ts';
-import { createIdp } from '../../shared/db/idps.ts';
+import { idpSecretContext, sealSecret } from '../../shared/auth/secret-box.ts';
+import { createIdp, updateIdp } from '../../shared/db/idps.ts';
 import { accountPk } from '../../shared/db/keys.ts';
 import { newId } from '../../shared/ids.ts';
 import { LOGIN_COOKIE } from '../../shared/oidc/login-state.ts';
@@ -174,6 +175,13 @@ describe('state and browser binding', () => {
     expect(details.error).toBe('invalid_grant');
   });
 
+  test('mix-up: an authorization response naming another issuer (RFC 9207 iss) is refused', async () => {
+    const browser = new Browser();
+    const url = await callbackUrl(browser);
+    expect(url.searchParams.get('iss')).toBe(acme.idp.issuer);
+    await expectRefused(() => browser.request('GET', withParams(url, (p) => p.set('iss', 'https://evil.example'))), 'issuer_mismatch');
+  });
+
   test('a missing code is refused', async () => {
     const browser = new Browser();
     const url = await callbackUrl(browser);
@@ -256,5 +264,26 @@ describe('redirects and unknown IdPs', () => {
     const saml = (await partition('IDP#')).find((i) => i.type === 'saml');
     const response = await new Browser().request('GET', `${stack.baseUrl}/sso/oidc/${saml?.id as string}/login`);
     expect(response.status).toBe(404);
+  });
+});
+
+describe('our own misconfiguration', () => {
+  test('a client secret sealed for another IdP does not open there: refusal page (502), audited, never a 500', async () => {
+    const foreign = await sealSecret('second-secret-value', idpSecretContext(acme.accountId, acme.idpId));
+    const audit: AuditEvent = { accountId: acme.accountId, action: 'idp.updated', actor: { type: 'system', id: 'test' }, outcome: 'success' };
+    await updateIdp(stack.db, acme.accountId, secondIdpId, { clientSecretEncrypted: foreign }, audit);
+    const browser = new Browser();
+    const url = await callbackUrl(browser, {}, `${stack.baseUrl}/sso/oidc/${secondIdpId}/login`);
+    await expectRefused(() => browser.request('GET', url.href), 'client_secret_unavailable', 502);
+  });
+
+  test('an IdP that cannot be reached: the login start is a refusal page (502), audited, never a 500', async () => {
+    const gone = await createIdp(
+      stack.db,
+      acme.accountId,
+      { description: 'Gone', type: 'oidc', issuer: 'http://127.0.0.1:9', clientId: 'x', clientSecretEncrypted: 'v1.x.y' },
+      { accountId: acme.accountId, action: 'idp.created', actor: { type: 'system', id: 'test' }, outcome: 'success' },
+    );
+    await expectRefused(() => new Browser().request('GET', `${stack.baseUrl}/sso/oidc/${gone.id}/login`), 'discovery_failed', 502);
   });
 });

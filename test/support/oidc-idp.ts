@@ -11,6 +11,7 @@ import {
   type DemoOidcIdp,
   type DemoOidcUser,
 } from '../../infra/local/demo-oidc-idp.ts';
+import { idpSecretContext, sealSecret } from '../../shared/auth/secret-box.ts';
 import { updateAccountSettings, type Provisioning } from '../../shared/db/accounts.ts';
 import type { AuditEvent } from '../../shared/db/audit.ts';
 import { addDomain, markDomainVerified } from '../../shared/db/domains.ts';
@@ -177,6 +178,28 @@ export async function signInAtIdp(
   const action = /<form method="post" action="([^"]+)"/.exec(page.text)?.[1];
   if (!action) throw new Error(`no sign-in form at ${page.url} (${page.status}): ${page.text.slice(0, 300)}`);
   return browser.navigate(new URL(action, page.url).href, { method: 'POST', form: credentials, stopBefore });
+}
+
+/**
+ * Gives an account an OIDC IdP row without any provider behind it (no discovery): enough for rules that only need the
+ * account to have an IdP, such as minting a key with the scim scope.
+ */
+export async function addPlaceholderIdp(db: TestStack['db'], accountId: string): Promise<string> {
+  const id = newId();
+  await createIdp(
+    db,
+    accountId,
+    {
+      id,
+      description: 'Placeholder IdP',
+      type: 'oidc',
+      issuer: 'https://idp.invalid',
+      clientId: 'placeholder',
+      clientSecretEncrypted: await sealSecret('placeholder', idpSecretContext(accountId, id)),
+    },
+    { accountId, action: 'idp.created', actor: { type: 'system', id: 'test' }, outcome: 'success' },
+  );
+  return id;
 }
 
 export interface OidcTestAccount {

@@ -24,6 +24,16 @@ export const adminRoutes = [
     throttle: THROTTLE.read,
   },
   {
+    id: 'account-patch',
+    method: 'PATCH',
+    path: '/api/v1/account',
+    entry: 'functions/admin/account-patch.ts',
+    auth: 'admin',
+    surface: 'admin',
+    table: 'write',
+    throttle: THROTTLE.write,
+  },
+  {
     id: 'ip-allowlist-get',
     method: 'GET',
     path: '/api/v1/account/ip-allowlist',

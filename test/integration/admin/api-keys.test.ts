@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newApiKeyItem } from '../../../shared/db/api-keys.ts';
 import { accountPk } from '../../../shared/db/keys.ts';
+import { addPlaceholderIdp } from '../../support/oidc-idp.ts';
 import { createTestAccount, startTestStack, type TestStack } from '../../support/stack.ts';
 
 let stack: TestStack;
@@ -60,6 +61,8 @@ describe('API keys', () => {
 
   beforeAll(async () => {
     account = await createTestAccount(stack, 'Keys Inc');
+    // Keys with the scim scope need an IdP in the account (SPEC).
+    await addPlaceholderIdp(stack.db, account.id);
   });
 
   test('creates a key whose token is shown once and listed only by prefix', async () => {

@@ -1,7 +1,10 @@
 // Discovery endpoints describe exactly what the server supports, in the SCIM media type, behind the scim key.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { startTestStack, type TestStack } from '../../support/stack.ts';
 import { createScimAccount, type ScimAccount } from './scim-account.ts';
+
+// Multi-step sequences over real HTTP on a machine shared with other test runs.
+jest.setTimeout(60_000);
 
 let stack: TestStack;
 let account: ScimAccount;
@@ -9,7 +12,7 @@ let account: ScimAccount;
 beforeAll(async () => {
   stack = await startTestStack();
   account = await createScimAccount(stack, 'Discovery Co', 'discovery.example');
-});
+}, 30_000);
 
 afterAll(async () => {
   await stack?.stop();

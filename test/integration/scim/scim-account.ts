@@ -1,7 +1,8 @@
-// A SCIM-ready test account: created through the operator API, a `scim` key minted through the admin API, and a
+// A SCIM-ready test account: created through the operator API, an IdP, a `scim` key minted through the admin API, and a
 // verified domain (the repository call the seed uses: DNS verification is another route's job).
 import type { AuditEvent } from '../../../shared/db/audit.ts';
 import { addDomain, markDomainVerified } from '../../../shared/db/domains.ts';
+import { createIdp } from '../../../shared/db/idps.ts';
 import { createTestAccount, type CallOptions, type CallResult, type TestStack } from '../../support/stack.ts';
 
 export interface ScimAccount {
@@ -15,6 +16,13 @@ export interface ScimAccount {
 
 export async function createScimAccount(stack: TestStack, name: string, domain: string): Promise<ScimAccount> {
   const account = await createTestAccount(stack, name);
+  // A scim key needs an IdP first (SPEC): a SAML IdP configured by hand, through the repository the admin API uses.
+  await createIdp(
+    stack.db,
+    account.id,
+    { description: 'Test IdP', type: 'saml', entityId: `https://idp.${domain}`, ssoUrl: `https://idp.${domain}/sso`, certificates: [], allowIdpInitiated: false },
+    { accountId: account.id, action: 'idp.created', actor: { type: 'system', id: 'test' }, outcome: 'success' },
+  );
   const key = await stack.call('POST', '/api/v1/api-keys', {
     token: account.adminKey,
     body: { description: 'IdP provisioning', scopes: ['scim'] },

@@ -1,9 +1,13 @@
 // /Users over real HTTP: create, read, list, filter, replace, patch, ETags, deactivate, delete, errors.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { createSession, validateSession } from '../../../shared/auth/sessions.ts';
 import { getAccount } from '../../../shared/db/accounts.ts';
 import { listAuditEvents } from '../../../shared/db/audit.ts';
 import { startTestStack, type TestStack } from '../../support/stack.ts';
 import { createScimAccount, type ScimAccount } from './scim-account.ts';
+
+// Multi-step sequences over real HTTP on a machine shared with other test runs.
+jest.setTimeout(60_000);
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -16,7 +20,7 @@ let account: ScimAccount;
 beforeAll(async () => {
   stack = await startTestStack();
   account = await createScimAccount(stack, 'Users Co', 'users.example');
-});
+}, 30_000);
 
 afterAll(async () => {
   await stack?.stop();
@@ -261,4 +265,19 @@ test('bad bodies are 400s, never 500', async () => {
     expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 400]);
     expect(res.json.schemas).toEqual([ERROR]);
   }
+});
+
+test('deactivation ends the user\u2019s sessions for good: reactivating does not bring them back', async () => {
+  const created = await account.scim('POST', '/Users', { body: newUser('sessions') });
+  const id = created.json.id;
+  const audit = { accountId: account.id, action: 'login.succeeded', actor: { type: 'user' as const, id }, outcome: 'success' as const };
+  const cookies = await Promise.all([1, 2].map(() => createSession(stack.db, { accountId: account.id, userId: id, method: 'password' }, audit)));
+  const other = await account.scim('POST', '/Users', { body: newUser('bystander') });
+  const bystander = await createSession(stack.db, { accountId: account.id, userId: other.json.id, method: 'password' }, audit);
+  for (const cookie of cookies) expect(await validateSession(stack.db, cookie)).toBeDefined();
+  await account.scim('PATCH', `/Users/${id}`, { body: { Operations: [{ op: 'Replace', path: 'active', value: 'False' }] } });
+  for (const cookie of cookies) expect(await validateSession(stack.db, cookie)).toBeUndefined();
+  await account.scim('PATCH', `/Users/${id}`, { body: { Operations: [{ op: 'Replace', path: 'active', value: 'True' }] } });
+  for (const cookie of cookies) expect(await validateSession(stack.db, cookie)).toBeUndefined();
+  expect(await validateSession(stack.db, bystander)).toBeDefined();
 });
