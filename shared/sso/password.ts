@@ -2,8 +2,10 @@
 // argon2 core is hash-wasm's WebAssembly build: it bundles into the Lambda as is on any architecture (a native addon
 // would need a per-platform binary in the asset). Only users who had a password before SSO have one. Verification costs
 // the same whether or not there is a user or a hash to check, so timing does not tell an attacker which emails exist.
-import { argon2id } from 'hash-wasm';
+import argon2 from 'hash-wasm/dist/argon2.umd.min.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+const { argon2id } = argon2;
 
 const PARAMS = { memorySize: 19_456, iterations: 2, parallelism: 1, hashLength: 32 } as const;
 
