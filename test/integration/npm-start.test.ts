@@ -127,9 +127,9 @@ test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
       clients.add(authorize.searchParams.get('client_id') as string);
     }
     expect(clients.size).toBe(2);
-    // A newcomer signs in with SSO as the printed demo user, and gets a session.
+    // A newcomer signs in with SSO as the printed demo user — the account's seeded admin — and gets a session.
     const user = await signInAsDemoUser(output(), seed, dynamoPort);
-    expect(user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, source: 'jit' });
+    expect(user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, role: 'admin', source: 'invite' });
 
     expect(await interrupt(proc)).toBe(0);
     expect(await portOpen(port)).toBe(false);
