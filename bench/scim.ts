@@ -16,7 +16,8 @@ import { countCapacity, machine, round, summarise, writeResult } from './lib.ts'
 
 const SIZES = (process.env.BENCH_SCIM_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const CONCURRENCY = 16;
-const DOMAIN = 'bench.test';
+/** Domains are claimed globally (one account per domain), so each account size gets its own. */
+const domainFor = (size: number): string => `bench${size}.test`;
 const SCIM = 'application/scim+json';
 
 interface PhaseResult {
@@ -45,6 +46,7 @@ async function setupAccount(db: Db, size: number): Promise<{ accountId: string; 
     actor: { type: 'system', id: 'bench' },
     outcome: 'success',
   });
+  const DOMAIN = domainFor(size);
   await addDomain(db, account.id, DOMAIN);
   await markDomainVerified(db, account.id, DOMAIN, system('domain.verified'));
   await createIdp(
@@ -161,6 +163,7 @@ async function benchSize(stack: LocalStack, size: number): Promise<{ size: numbe
   const setup = await setupAccount(stack.db, size);
   token = setup.token;
   const n = requestsFor(size);
+  const DOMAIN = domainFor(size);
   const ids = setup.userIds;
   const pick = (i: number) => ids[(i * 7919) % ids.length]!;
   const run = randomBytes(3).toString('hex');
