@@ -55,13 +55,22 @@ export function writeResult(name: string, result: unknown, markdown: string): vo
  * Counts calls and the capacity units DynamoDB reports for them (asks for `ReturnConsumedCapacity: TOTAL` on every
  * command that takes it). `detach()` removes the middleware again.
  */
-export function countCapacity(doc: DynamoDBDocumentClient): { calls: number; rcu: number; wcu: number; detach(): void } {
+export function countCapacity(doc: DynamoDBDocumentClient): {
+  calls: number;
+  rcu: number;
+  wcu: number;
+  /** The authorizer's share (its BatchGetItem of the API key item), already included in the totals above. */
+  authorizer: { calls: number; rcu: number };
+  detach(): void;
+} {
   const name = `benchCapacity${Math.random().toString(36).slice(2)}`;
-  const state = { calls: 0, rcu: 0, wcu: 0, detach: () => void doc.middlewareStack.remove(name) };
+  const state = { calls: 0, rcu: 0, wcu: 0, authorizer: { calls: 0, rcu: 0 }, detach: () => void doc.middlewareStack.remove(name) };
   doc.middlewareStack.add(
     (next, context) => async (args) => {
       state.calls++;
       const input = args.input as Record<string, unknown>;
+      const keys = Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: { sk?: unknown }[] }>).flatMap((r) => r.Keys ?? []);
+      const byAuthorizer = String(context.commandName) === 'BatchGetItemCommand' && keys.some((k) => String(k.sk).startsWith('KEY#'));
       input.ReturnConsumedCapacity ??= 'TOTAL';
       const result = await next(args);
       const output = result.output as { ConsumedCapacity?: Capacity | Capacity[] };
@@ -70,6 +79,10 @@ export function countCapacity(doc: DynamoDBDocumentClient): { calls: number; rcu
         // DynamoDB reports reads and writes separately only for some operations; CapacityUnits covers the rest.
         const reads = c.ReadCapacityUnits ?? 0;
         const writes = c.WriteCapacityUnits ?? 0;
+        if (byAuthorizer) {
+          state.authorizer.calls += 1 / list.length;
+          state.authorizer.rcu += c.CapacityUnits ?? reads;
+        }
         if (reads || writes) {
           state.rcu += reads;
           state.wcu += writes;

@@ -119,13 +119,23 @@ export class Monitoring extends Construct {
         FilterPattern.stringValue('$.errorType', '=', 'AUTHORIZER_CONFIGURATION_ERROR'),
       ),
     );
-    alarm('AuthorizerFailures', authorizerFailures, 1, 'The API key authorizer failed (crash, timeout or bad response): callers got 500');
+    alarm('AuthorizerFailures', authorizerFailures, 1, 'The API key authorizer failed (crash, timeout, DynamoDB trouble): callers got 503/500');
 
-    // Lambda, per route. The authorizer's Errors metric also counts every refused key (it throws "Unauthorized" by
-    // design), so its failures are watched through the access log above instead; its throttles are watched here.
+    // Lambda, per route: one alarm on errors + throttles of the route's function (one, not two, per route: the stack
+    // holds one function per route and CloudFormation allows 500 resources; the dashboard shows both series apart).
+    // The authorizer's Errors metric also counts every refused key (it throws "Unauthorized" by design), so its
+    // failures are watched through the access log above instead; its throttles are watched here.
     for (const { routeId, fn } of props.routes) {
-      alarm(`${routeId}-Errors`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, `Route ${routeId}: unhandled Lambda errors or timeouts`);
-      alarm(`${routeId}-Throttles`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, `Route ${routeId}: Lambda invocations throttled (concurrency)`);
+      const errorsOrThrottles = new MathExpression({
+        expression: 'errors + throttles',
+        usingMetrics: {
+          errors: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          throttles: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        },
+        period: FIVE_MINUTES,
+        label: `${routeId} errors + throttles`,
+      });
+      alarm(`${routeId}-Errors`, errorsOrThrottles, 1, `Route ${routeId}: unhandled Lambda errors, timeouts or throttled invocations`);
     }
     alarm('authorizer-Throttles', props.authorizer.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The authorizer was throttled (concurrency)');
 

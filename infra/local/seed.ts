@@ -62,7 +62,7 @@ export async function seedDemoAccount(
   await createUser(
     db,
     account.id,
-    { email: `admin@${demo.domain}`, role: 'admin', source: 'invite', displayName: `${demo.name} Admin` },
+    { email: `demo@${demo.domain}`, role: 'admin', source: 'invite', displayName: `${demo.name} Admin` },
     system('user.invited'),
   );
   const oidc = await oidcIdpFromInput(idp, { accountId: account.id, idpId: idp.idpId });

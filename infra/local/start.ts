@@ -189,7 +189,8 @@ async function main(): Promise<void> {
         `  SCIM token:    ${a.scimToken}`,
         `  Admin key:     ${a.adminKey}`,
         `  Sign in (SSO): open ${seed?.baseUrl}/login as demo@${a.domain}, password ${demoState?.password}`,
-        `                 (or straight to ${seed?.baseUrl}/sso/oidc/${idpId}/login)`,
+        `                 (or straight to ${seed?.baseUrl}/sso/oidc/${idpId}/login); demo@${a.domain} is the account's`,
+        `                 admin, so ${seed?.baseUrl}/console opens the admin console`,
       ];
     }),
     '',

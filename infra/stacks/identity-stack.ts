@@ -1,6 +1,6 @@
 // The service: one DynamoDB table and a REST API whose every route (from the route table) is its own Lambda, behind
 // per-route throttling, AWS WAF and the API-key authorizer; alarms and a dashboard. Nothing here lists routes by hand.
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -21,7 +21,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../shared/config.ts';
 import { GATEWAY_RESPONSES, gatewayResponseBody, gatewayResponseHeaders } from '../../shared/http/gateway-responses.ts';
-import { routes, type RouteDefinition } from '../../shared/http/routes/index.ts';
+import { routes as routeTable, type RouteDefinition } from '../../shared/http/routes/index.ts';
 import type { StageConfig } from '../config.ts';
 import { ApiWebAcl, RULE_NAMES } from '../constructs/api-web-acl.ts';
 import { DataTable } from '../constructs/data-table.ts';
@@ -30,6 +30,8 @@ import { AUTHORIZER_TABLE_ACTIONS, RouteFunction, TABLE_ACTIONS, type RouteSecre
 
 export interface IdentityStackProps extends StackProps {
   config: StageConfig;
+  /** The route table; tests pass a variant, the app always the real one. */
+  routes?: readonly RouteDefinition[];
 }
 
 type SecretName = NonNullable<RouteDefinition['secrets']>[number];
@@ -71,6 +73,7 @@ export class IdentityStack extends Stack {
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const routes = props.routes ?? routeTable;
     const prod = config.stage === 'prod';
     const keepInProd = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     if (config.tableCmk && Token.isUnresolved(this.region)) {
@@ -90,12 +93,24 @@ export class IdentityStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: keepInProd,
     });
-    // 43 characters of [A-Za-z0-9] are unpadded base64 of 32 bytes (Buffer.from(s, 'base64')), ~254 bits of entropy.
     // Kept in every stage like the table: without it the IdP client secrets sealed in the table cannot be opened.
+    // shared/auth/secret-box.ts hashes this generated value (64 × [A-Za-z0-9], ~380 bits) into its AES-256-GCM key.
     const idpSecretKey = new Secret(this, 'IdpSecretKey', {
-      description: 'AES-256-GCM key (base64, 32 bytes) that seals IdP client secrets stored in the table',
-      generateSecretString: { passwordLength: 43, excludePunctuation: true, includeSpace: false },
+      description: 'Key material that seals IdP client secrets stored in the table (AES-256-GCM, shared/auth/secret-box.ts)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(operatorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The operator key is rotated by the operator (put-secret-value, see README Operations); functions read it once ' +
+        'per container, so new containers pick up a new value. A rotation Lambda would add a function that can write it.',
+    });
+    Validations.of(idpSecretKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'This key seals the IdP client secrets stored in the table; replacing it automatically would make every sealed ' +
+        'secret unreadable. Rotation means re-sealing, an operator task (README Operations).',
     });
     const secrets: Record<SecretName, RouteSecret> = {
       operatorKey: { env: 'OPERATOR_KEY_SECRET_ARN', secret: operatorKey },
@@ -142,6 +157,25 @@ export class IdentityStack extends Stack {
         ),
       },
     });
+
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated in the one middy chain (valibot, before any I/O) so that errors use the SCIM error ' +
+        'schema or the admin error JSON; API Gateway models would duplicate the schemas and answer in its own format.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        "The account-level role API Gateway needs for execution logs; AWS's managed policy is the documented one and " +
+        'only allows writing CloudWatch logs.',
+    });
+    if (!config.waf) {
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: 'WAF turned off by context waf=false (e.g. a short-lived dev stack); it is on by default in every stage.',
+      });
+    }
 
     // Built without a reference to the deployment stage, so functions can know the URL without a dependency cycle.
     const publicBaseUrl = config.domainName
@@ -192,10 +226,27 @@ export class IdentityStack extends Stack {
         .filter(Boolean)
         .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.api.root);
       const protectedRoute = route.auth === 'admin' || route.auth === 'scim';
-      resource.addMethod(route.method, new LambdaIntegration(fn.fn), {
+      // No test-invoke permission: one Lambda permission per route instead of two (console test calls are not needed).
+      const method = resource.addMethod(route.method, new LambdaIntegration(fn.fn, { allowTestInvoke: false }), {
         operationName: route.id,
         ...(protectedRoute ? { authorizer, authorizationType: AuthorizationType.CUSTOM } : {}),
       });
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Callers are SCIM clients and admin tools with API keys (checked by the Lambda REQUEST authorizer), the ' +
+          'operator key, or browsers in an SSO flow; there are no Cognito users.',
+      });
+      if (!protectedRoute) {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            route.auth === 'operator'
+              ? `${route.id} is checked by its handler against the operator key in Secrets Manager (constant-time).`
+              : `${route.id} is a public browser/IdP step of the SSO flow (login page, SAML ACS, OIDC callback); the ` +
+                'handler verifies the IdP response or session itself.',
+        });
+      }
     }
 
     const wafMetricPrefix = `identity${pascal(config.stage)}`;

@@ -17,22 +17,20 @@ import {
 } from '../db/groups.ts';
 import { accountPk } from '../db/keys.ts';
 import type { Role } from '../db/users.ts';
-import { NotFound, PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
+import { NotFound } from '../http/errors.ts';
 import { urlFor } from '../http/url.ts';
 import { ScimError, invalidValue, tooMany } from './errors.ts';
 import { matches, planLookup, type Filter } from './filter.ts';
 import {
   MAX_IN_MEMORY,
-  backoff,
   checkIfMatch,
   decodeScimCursor,
   encodeScimCursor,
   etagOf,
-  hasIfMatch,
   listResponse,
   sortResources,
   type ListQuery,
-  CONFLICT_ATTEMPTS,
+  retryOnConflict,
 } from './http.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { canonicalise, project, type ScimObject } from './resource.ts';
@@ -127,7 +125,7 @@ async function update(
   change: (current: LoadedGroup) => ScimObject,
   audit: AuditEvent,
 ): Promise<LoadedGroup> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(headers, 'group', async () => {
     const current = await getGroup(db, accountId, id);
     checkIfMatch(headers, current.item.version);
     const { fields, memberIds } = toFields(change(current));
@@ -135,15 +133,9 @@ async function update(
     const after = new Set(memberIds);
     const added = memberIds.filter((m) => !before.has(m));
     const removed = (current.memberIds ?? []).filter((m) => !after.has(m));
-    try {
-      const item = await updateGroup(db, current.item, fields, added, removed, audit);
-      return { item, memberIds };
-    } catch (error) {
-      if (!(error instanceof PreconditionFailed) || hasIfMatch(headers)) throw error;
-      if (attempt >= CONFLICT_ATTEMPTS) throw new ServiceUnavailable('The group is being changed concurrently; retry shortly');
-      await backoff(attempt);
-    }
-  }
+    const item = await updateGroup(db, current.item, fields, added, removed, audit);
+    return { item, memberIds };
+  });
 }
 
 export function replaceGroup(db: Db, accountId: string, id: string, body: unknown, headers: Record<string, string>, audit: AuditEvent) {

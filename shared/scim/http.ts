@@ -1,6 +1,6 @@
 // SCIM protocol details shared by the Users and Groups endpoints: ETags, If-Match, list query parameters, ListResponse,
 // sorting and cursors (RFC 7644 §3.4.2, §3.14; RFC 9865).
-import { PreconditionFailed } from '../http/errors.ts';
+import { PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
 import { ScimError, invalidValue } from './errors.ts';
 import { checkFilter, parseFilter, type Filter } from './filter.ts';
 import { findPath, readPath, type ScimObject } from './resource.ts';
@@ -22,6 +22,23 @@ export const CONFLICT_ATTEMPTS = 60;
 /** Jittered, so writers that collided do not collide again in lockstep. */
 export const backoff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+
+/**
+ * Optimistic concurrency for one resource: `attempt` reads, applies and writes conditionally on the version it read; a
+ * lost race (PreconditionFailed) re-runs it after a jittered pause. A client that pinned a version with `If-Match` gets
+ * its 412 instead; after CONFLICT_ATTEMPTS lost races, 503 + Retry-After.
+ */
+export async function retryOnConflict<T>(headers: Record<string, string>, what: string, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || hasIfMatch(headers)) throw error;
+      if (n >= CONFLICT_ATTEMPTS) throw new ServiceUnavailable(`The ${what} is being changed concurrently; retry shortly`);
+      await backoff(n);
+    }
+  }
+}
 
 export const etagOf = (version: number): string => `W/"${version}"`;
 

@@ -18,22 +18,20 @@ import {
   type ScimUserItem,
   type UserItem,
 } from '../db/users.ts';
-import { NotFound, PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
+import { NotFound } from '../http/errors.ts';
 import { urlFor } from '../http/url.ts';
 import { ScimError, invalidValue, tooMany } from './errors.ts';
 import { matches, planLookup } from './filter.ts';
 import {
   MAX_IN_MEMORY,
-  backoff,
   checkIfMatch,
   decodeScimCursor,
   encodeScimCursor,
   etagOf,
-  hasIfMatch,
   listResponse,
   sortResources,
   type ListQuery,
-  CONFLICT_ATTEMPTS,
+  retryOnConflict,
 } from './http.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { canonicalise, project, type ScimObject } from './resource.ts';
@@ -154,19 +152,13 @@ async function update(
   change: (current: ScimUserItem) => ScimObject,
   audit: AuditEvent,
 ): Promise<ScimUserItem> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(headers, 'user', async () => {
     const current = await getUser(db, accountId, id);
     checkIfMatch(headers, current.version);
     const next = toFields(change(current), current.role);
     if (next.email.toLowerCase() !== current.emailLower) await checkDomain(db, accountId, next.email);
-    try {
-      return await replaceScimUser(db, current, next, audit);
-    } catch (error) {
-      if (!(error instanceof PreconditionFailed) || hasIfMatch(headers)) throw error;
-      if (attempt >= CONFLICT_ATTEMPTS) throw new ServiceUnavailable('The user is being changed concurrently; retry shortly');
-      await backoff(attempt);
-    }
-  }
+    return replaceScimUser(db, current, next, audit);
+  });
 }
 
 export function replaceUser(db: Db, accountId: string, id: string, body: unknown, headers: Record<string, string>, audit: AuditEvent) {

@@ -99,3 +99,14 @@ test('functions run Node.js 22 on arm64, one per route plus the authorizer', () 
     expect(fn.Architectures).toEqual(['arm64']);
   }
 });
+
+test("the stack stays inside CloudFormation's 500-resource limit, with room for 5 more routes", () => {
+  const total = Object.keys(template.toJSON().Resources).length;
+  const base = routes.find((r) => r.table === 'read')!;
+  const extra = Array.from({ length: 5 }, (_, i) => ({ ...base, id: `extra-${i}`, path: `/api/v1/extra-${i}` }));
+  const grown = Object.keys(synthStack({ stage: 'dev' }, undefined, [...routes, ...extra]).template.toJSON().Resources).length;
+  const perRoute = (grown - total) / extra.length;
+  // Function, role (inline policy), log group, invoke permission, method, API resource, alarm.
+  expect(perRoute).toBeLessThanOrEqual(7);
+  expect(total + 5 * perRoute).toBeLessThan(500);
+});

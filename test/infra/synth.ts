@@ -3,13 +3,19 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { stageConfig, type RawContext } from '../../infra/config.ts';
 import { IdentityStack } from '../../infra/stacks/identity-stack.ts';
+import type { RouteDefinition } from '../../shared/http/routes/index.ts';
 
 export function synthStack(
   context: RawContext = {},
   env?: { account: string; region: string },
+  routes?: readonly RouteDefinition[],
 ): { stack: IdentityStack; template: Template } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new IdentityStack(app, 'Test', { config: stageConfig(context), ...(env ? { env } : {}) });
+  const stack = new IdentityStack(app, 'Test', {
+    config: stageConfig(context),
+    ...(env ? { env } : {}),
+    ...(routes ? { routes } : {}),
+  });
   return { stack, template: Template.fromStack(stack) };
 }
 

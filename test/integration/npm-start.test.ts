@@ -19,8 +19,13 @@ let child: ChildProcess | undefined;
 let workDir: string | undefined;
 
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL');
+  // npm start runs in its own process group: killing the group also ends its Java and demo IdP if a test failed midway.
+  if (child?.pid) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
   }
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -30,6 +35,7 @@ function startOnce(port: number, cwd: string, env: Record<string, string> = {}):
   const { IDP_SECRET_KEY: _key, ALLOW_INSECURE_LOOPBACK_IDP: _loopback, ...inherited } = process.env;
   const proc = spawn(process.execPath, ['--import', TSX, join(ROOT, 'infra/local/start.ts')], {
     cwd,
+    detached: true,
     env: { ...inherited, PORT: String(port), NODE_OPTIONS: '', LOG_LEVEL: 'SILENT', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -121,9 +127,9 @@ test('npm start seeds, serves, and stops cleanly twice in a row', async () => {
       clients.add(authorize.searchParams.get('client_id') as string);
     }
     expect(clients.size).toBe(2);
-    // A newcomer signs in with SSO as the printed demo user, and gets a session.
+    // A newcomer signs in with SSO as the printed demo user — the account's seeded admin — and gets a session.
     const user = await signInAsDemoUser(output(), seed, dynamoPort);
-    expect(user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, source: 'jit' });
+    expect(user).toMatchObject({ email: 'demo@acme.test', accountId: seed.accounts[0].id, role: 'admin', source: 'invite' });
 
     expect(await interrupt(proc)).toBe(0);
     expect(await portOpen(port)).toBe(false);
