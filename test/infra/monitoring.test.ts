@@ -101,3 +101,17 @@ test('a CloudWatch dashboard shows every route', () => {
   const listed = (body.match(/arn:aws:cloudwatch|Outputs\.[A-Za-z0-9]+Arn|"Fn::GetAtt":\["[A-Za-z0-9]+","Arn"\]/g) ?? []).length;
   expect(listed).toBeGreaterThanOrEqual(alarms().length);
 });
+
+test("the dashboard's alarm status lists every alarm, each route's alarm from its nested stack included", () => {
+  const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+  for (const nested of synth.nested) {
+    const outputs = Object.entries((nested.template.toJSON().Outputs ?? {}) as Record<string, { Value: unknown }>);
+    for (const [routeId, alarm] of nested.stack.alarms) {
+      const alarmId = synth.logicalId(alarm);
+      const output = outputs.find(([, o]) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [alarmId, 'Arn'] }));
+      expect([routeId, output !== undefined]).toEqual([routeId, true]);
+      expect([routeId, body.includes(`"Outputs.${output![0]}"`)]).toEqual([routeId, true]);
+    }
+  }
+  for (const a of Object.keys(template.findResources('AWS::CloudWatch::Alarm'))) expect(body).toContain(`{"Fn::GetAtt":["${a}","Arn"]}`);
+});
