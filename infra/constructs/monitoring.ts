@@ -13,26 +13,29 @@ import {
   Metric,
   TextWidget,
   TreatMissingData,
+  type IAlarm,
   type IMetric,
+  type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 export interface MonitoredRoute {
   routeId: string;
   fn: IFunction;
+  /** The route's errors + throttles alarm (routeAlarm), which lives in the route's nested stack. */
+  alarm: IAlarm;
 }
 
 export interface MonitoringProps {
   stage: string;
   api: RestApi;
   accessLogs: ILogGroup;
-  routes: readonly MonitoredRoute[];
   authorizer: IFunction;
   table: TableV2;
   alarmEmail?: string;
@@ -41,6 +44,43 @@ export interface MonitoringProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+
+/** CloudWatch shows at most 100 alarms in one alarm status widget. */
+const ALARMS_PER_STATUS_WIDGET = 100;
+
+/** An alarm that notifies the topic when it fires and when it recovers. */
+function notifyingAlarm(scope: Construct, id: string, topic: ITopic, metric: IMetric, threshold: number, description: string, periods = 1): Alarm {
+  const a = new Alarm(scope, id, {
+    alarmDescription: description,
+    metric,
+    threshold,
+    evaluationPeriods: periods,
+    datapointsToAlarm: periods,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  a.addAlarmAction(new SnsAction(topic));
+  a.addOkAction(new SnsAction(topic));
+  return a;
+}
+
+/**
+ * Lambda, per route: one alarm on errors + throttles of the route's function (one, not two, per route: every route
+ * adds resources and CloudFormation allows 500 per stack; the dashboard shows both series apart). Created next to the
+ * function, in the route's nested stack.
+ */
+export function routeAlarm(scope: Construct, routeId: string, fn: IFunction, topic: ITopic): Alarm {
+  const errorsOrThrottles = new MathExpression({
+    expression: 'errors + throttles',
+    usingMetrics: {
+      errors: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      throttles: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+    },
+    period: FIVE_MINUTES,
+    label: `${routeId} errors + throttles`,
+  });
+  return notifyingAlarm(scope, `${routeId}-Errors`, topic, errorsOrThrottles, 1, `Route ${routeId}: unhandled Lambda errors, timeouts or throttled invocations`);
+}
 
 /** Operations our functions call; DynamoDB reports SystemErrors per operation. */
 const TABLE_OPERATIONS = [
@@ -58,7 +98,11 @@ const TABLE_OPERATIONS = [
 export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly dashboard: Dashboard;
+  /** The API, authorizer and table alarms (the per-route ones live in the route stacks). */
   readonly alarms: Alarm[] = [];
+  private readonly headRows: IWidget[][] = [];
+  private readonly tailRows: IWidget[][] = [];
+  private routesAdded = false;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -67,17 +111,7 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
 
     const alarm = (name: string, metric: IMetric, threshold: number, description: string, periods = 1): Alarm => {
-      const a = new Alarm(this, name, {
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: periods,
-        datapointsToAlarm: periods,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(new SnsAction(this.topic));
-      a.addOkAction(new SnsAction(this.topic));
+      const a = notifyingAlarm(this, name, this.topic, metric, threshold, description, periods);
       this.alarms.push(a);
       return a;
     };
@@ -121,22 +155,8 @@ export class Monitoring extends Construct {
     );
     alarm('AuthorizerFailures', authorizerFailures, 1, 'The API key authorizer failed (crash, timeout, DynamoDB trouble): callers got 503/500');
 
-    // Lambda, per route: one alarm on errors + throttles of the route's function (one, not two, per route: the stack
-    // holds one function per route and CloudFormation allows 500 resources; the dashboard shows both series apart).
     // The authorizer's Errors metric also counts every refused key (it throws "Unauthorized" by design), so its
     // failures are watched through the access log above instead; its throttles are watched here.
-    for (const { routeId, fn } of props.routes) {
-      const errorsOrThrottles = new MathExpression({
-        expression: 'errors + throttles',
-        usingMetrics: {
-          errors: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
-          throttles: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        },
-        period: FIVE_MINUTES,
-        label: `${routeId} errors + throttles`,
-      });
-      alarm(`${routeId}-Errors`, errorsOrThrottles, 1, `Route ${routeId}: unhandled Lambda errors, timeouts or throttled invocations`);
-    }
     alarm('authorizer-Throttles', props.authorizer.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The authorizer was throttled (concurrency)');
 
     // DynamoDB
@@ -151,34 +171,25 @@ export class Monitoring extends Construct {
     const systemErrors = props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES });
     alarm('TableSystemErrors', systemErrors, 1, 'DynamoDB returned 500s (system errors)');
 
-    // Dashboard
-    const fnMetric = (name: 'metricErrors' | 'metricThrottles' | 'metricDuration') =>
-      props.routes.map(({ routeId, fn }) =>
-        fn[name]({ period: FIVE_MINUTES, label: routeId, ...(name === 'metricDuration' ? { statistic: 'p99' } : { statistic: 'Sum' }) }),
-      );
+    // Dashboard: the rows that need no route are built now; addRoutes() puts the per-route row between them.
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `identity-${props.stage}` });
-    this.dashboard.addWidgets(
-      new TextWidget({ markdown: `# identity-${props.stage}\nAPI, per-route Lambdas, table and WAF. Alarms notify the SNS topic.`, width: 24, height: 2 }),
+    this.headRows.push(
+      [new TextWidget({ markdown: `# identity-${props.stage}\nAPI, per-route Lambdas, table and WAF. Alarms notify the SNS topic.`, width: 24, height: 2 })],
+      [
+        new GraphWidget({ title: 'Requests', left: [requests], width: 6 }),
+        new GraphWidget({ title: '4XX / 5XX', left: [clientErrors, serverErrors], width: 6 }),
+        new GraphWidget({ title: '429 and authorizer failures', left: [throttled, authorizerFailures], width: 6 }),
+        new GraphWidget({
+          title: 'Latency p50 / p99 (ms)',
+          left: [
+            props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }),
+            props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+          ],
+          width: 6,
+        }),
+      ],
     );
-    this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Requests', left: [requests], width: 6 }),
-      new GraphWidget({ title: '4XX / 5XX', left: [clientErrors, serverErrors], width: 6 }),
-      new GraphWidget({ title: '429 and authorizer failures', left: [throttled, authorizerFailures], width: 6 }),
-      new GraphWidget({
-        title: 'Latency p50 / p99 (ms)',
-        left: [
-          props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }),
-          props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
-        ],
-        width: 6,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Lambda errors per route', left: fnMetric('metricErrors'), width: 8}),
-      new GraphWidget({ title: 'Lambda throttles per route', left: fnMetric('metricThrottles'), width: 8 }),
-      new GraphWidget({ title: 'Lambda duration p99 per route', left: fnMetric('metricDuration'), width: 8 }),
-    );
-    this.dashboard.addWidgets(
+    this.tailRows.push([
       new GraphWidget({
         title: 'Table consumed capacity',
         left: [tableMetric('ConsumedReadCapacityUnits'), tableMetric('ConsumedWriteCapacityUnits')],
@@ -192,7 +203,7 @@ export class Monitoring extends Construct {
         ),
         width: 8,
       }),
-    );
+    ]);
     if (props.waf) {
       const wafMetric = (metricName: string, rule: string) =>
         new Metric({
@@ -203,11 +214,36 @@ export class Monitoring extends Construct {
           statistic: 'Sum',
           label: `${rule} ${metricName}`,
         });
-      this.dashboard.addWidgets(
+      this.tailRows.push([
         new GraphWidget({ title: 'WAF blocked requests per rule', left: props.waf.ruleNames.map((r) => wafMetric('BlockedRequests', r)), width: 12 }),
         new GraphWidget({ title: 'WAF allowed requests', left: [wafMetric('AllowedRequests', 'ALL')], width: 12 }),
-      );
+      ]);
     }
-    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }));
+  }
+
+  /**
+   * Completes the dashboard with the per-route graphs and every alarm's status, the route alarms included. Called once,
+   * after the route stacks exist (their functions and alarms are reached through nested-stack outputs).
+   */
+  addRoutes(routes: readonly MonitoredRoute[]): void {
+    if (this.routesAdded) throw new Error('Monitoring.addRoutes is called once');
+    this.routesAdded = true;
+    const fnMetric = (name: 'metricErrors' | 'metricThrottles' | 'metricDuration') =>
+      routes.map(({ routeId, fn }) =>
+        fn[name]({ period: FIVE_MINUTES, label: routeId, ...(name === 'metricDuration' ? { statistic: 'p99' } : { statistic: 'Sum' }) }),
+      );
+    for (const row of this.headRows) this.dashboard.addWidgets(...row);
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Lambda errors per route', left: fnMetric('metricErrors'), width: 8 }),
+      new GraphWidget({ title: 'Lambda throttles per route', left: fnMetric('metricThrottles'), width: 8 }),
+      new GraphWidget({ title: 'Lambda duration p99 per route', left: fnMetric('metricDuration'), width: 8 }),
+    );
+    for (const row of this.tailRows) this.dashboard.addWidgets(...row);
+    const alarms: IAlarm[] = [...this.alarms, ...routes.map((r) => r.alarm)];
+    for (let i = 0; i < alarms.length; i += ALARMS_PER_STATUS_WIDGET) {
+      const part = alarms.slice(i, i + ALARMS_PER_STATUS_WIDGET);
+      const title = alarms.length > ALARMS_PER_STATUS_WIDGET ? `Alarms (${i / ALARMS_PER_STATUS_WIDGET + 1})` : 'Alarms';
+      this.dashboard.addWidgets(new AlarmStatusWidget({ title, alarms: part, width: 24, height: 6 }));
+    }
   }
 }

@@ -56,6 +56,8 @@ export interface RouteFunctionProps {
   tableActions: readonly string[];
   secrets?: readonly RouteSecret[];
   environment?: Record<string, string>;
+  /** Packages npm-installed into the asset next to the bundle instead of bundled (RouteDefinition.nodeModules). */
+  nodeModules?: readonly string[];
   memorySize?: number;
   timeout?: Duration;
   logRetention: RetentionDays;
@@ -67,9 +69,12 @@ export class RouteFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** The packages installed next to the bundle (empty: everything is bundled). */
+  readonly nodeModules: readonly string[];
 
   constructor(scope: Construct, id: string, props: RouteFunctionProps) {
     super(scope, id);
+    this.nodeModules = [...(props.nodeModules ?? [])];
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
     // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy, with every permission
     // in one inline policy (one resource, not a role plus a policy: the stack has one function per route and
@@ -142,6 +147,7 @@ export class RouteFunction extends Construct {
         sourceMap: true,
         externalModules: [...EXTERNAL_MODULES],
         banner: ESM_REQUIRE_BANNER,
+        ...(props.nodeModules?.length ? { nodeModules: [...props.nodeModules] } : {}),
       },
     });
 

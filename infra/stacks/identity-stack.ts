@@ -6,7 +6,6 @@ import {
   AuthorizationType,
   EndpointType,
   IdentitySource,
-  LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   RequestAuthorizer,
@@ -26,7 +25,8 @@ import type { StageConfig } from '../config.ts';
 import { ApiWebAcl, RULE_NAMES } from '../constructs/api-web-acl.ts';
 import { DataTable } from '../constructs/data-table.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
-import { AUTHORIZER_TABLE_ACTIONS, RouteFunction, TABLE_ACTIONS, type RouteSecret } from '../constructs/route-function.ts';
+import { AUTHORIZER_TABLE_ACTIONS, RouteFunction, type RouteSecret } from '../constructs/route-function.ts';
+import { pascal, routeGroups, RouteStack } from './route-stack.ts';
 
 export interface IdentityStackProps extends StackProps {
   config: StageConfig;
@@ -36,8 +36,6 @@ export interface IdentityStackProps extends StackProps {
 
 type SecretName = NonNullable<RouteDefinition['secrets']>[number];
 
-/** `api-keys-create` → `ApiKeysCreate`: logical ids stay stable as long as the route id does. */
-const pascal = (id: string) => id.replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase());
 
 /**
  * The stage's access log, one JSON object per request. Deliberately absent: headers (Authorization, Cookie), query
@@ -67,7 +65,9 @@ export const ACCESS_LOG_FIELDS = {
 export class IdentityStack extends Stack {
   readonly api: RestApi;
   readonly dataTable: DataTable;
+  /** Every route's function, by route id; each lives in one of routeStacks. */
   readonly functions = new Map<string, RouteFunction>();
+  readonly routeStacks: RouteStack[] = [];
   readonly authorizerFunction: RouteFunction;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
@@ -212,59 +212,19 @@ export class IdentityStack extends Stack {
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
     });
 
-    for (const route of routes) {
-      const fn = new RouteFunction(this, `Route${pascal(route.id)}`, {
-        ...functionDefaults,
-        entry: route.entry,
-        tableActions: TABLE_ACTIONS[route.table],
-        secrets: (route.secrets ?? []).map((name) => secrets[name]),
-        environment: { PUBLIC_BASE_URL: publicBaseUrl },
-      });
-      this.functions.set(route.id, fn);
-      const resource = route.path
+    // API Gateway resources (paths) stay here: many routes share a path, and a resource can have only one owner.
+    const resourceOf = (route: RouteDefinition): IResource =>
+      route.path
         .split('/')
         .filter(Boolean)
         .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.api.root);
-      const protectedRoute = route.auth === 'admin' || route.auth === 'scim';
-      // No test-invoke permission: one Lambda permission per route instead of two (console test calls are not needed).
-      const method = resource.addMethod(route.method, new LambdaIntegration(fn.fn, { allowTestInvoke: false }), {
-        operationName: route.id,
-        ...(protectedRoute ? { authorizer, authorizationType: AuthorizationType.CUSTOM } : {}),
-      });
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-COG4',
-        reason:
-          'Callers are SCIM clients and admin tools with API keys (checked by the Lambda REQUEST authorizer), the ' +
-          'operator key, or browsers in an SSO flow; there are no Cognito users.',
-      });
-      if (!protectedRoute) {
-        Validations.of(method).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            route.auth === 'operator'
-              ? `${route.id} is checked by its handler against the operator key in Secrets Manager (constant-time).`
-              : `${route.id} is a public browser/IdP step of the SSO flow (login page, SAML ACS, OIDC callback); the ` +
-                'handler verifies the IdP response or session itself.',
-        });
-      }
-    }
+    for (const route of routes) resourceOf(route);
 
     const wafMetricPrefix = `identity${pascal(config.stage)}`;
-    if (config.waf) {
-      new ApiWebAcl(this, 'Waf', {
-        stageArn: this.api.deploymentStage.stageArn,
-        stageName: config.stage,
-        rateLimit: config.wafRateLimit,
-        loginRateLimit: config.wafLoginRateLimit,
-        metricPrefix: wafMetricPrefix,
-      });
-    }
-
     const monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,
       api: this.api,
       accessLogs,
-      routes: [...this.functions].map(([routeId, f]) => ({ routeId, fn: f.fn })),
       authorizer: this.authorizerFunction.fn,
       table,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
@@ -277,6 +237,36 @@ export class IdentityStack extends Stack {
           }
         : {}),
     });
+
+    // Functions, methods, permissions and alarms, per group of routes, in nested stacks (infra/stacks/route-stack.ts).
+    for (const group of routeGroups(routes)) {
+      const routeStack = new RouteStack(this, group.id, {
+        description: `Identity service (${config.stage}): ${group.routes.length} routes (${group.id})`,
+        routes: group.routes,
+        resourceOf,
+        authorizer,
+        stageName: config.stage,
+        secrets,
+        functionDefaults,
+        environment: { PUBLIC_BASE_URL: publicBaseUrl },
+        alarmTopic: monitoring.topic,
+      });
+      this.routeStacks.push(routeStack);
+      for (const [routeId, fn] of routeStack.functions) this.functions.set(routeId, fn);
+    }
+    monitoring.addRoutes(
+      this.routeStacks.flatMap((s) => [...s.functions].map(([routeId, f]) => ({ routeId, fn: f.fn, alarm: s.alarms.get(routeId)! }))),
+    );
+
+    if (config.waf) {
+      new ApiWebAcl(this, 'Waf', {
+        stageArn: this.api.deploymentStage.stageArn,
+        stageName: config.stage,
+        rateLimit: config.wafRateLimit,
+        loginRateLimit: config.wafLoginRateLimit,
+        metricPrefix: wafMetricPrefix,
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: publicBaseUrl, description: 'Base URL of every route' });
     if (this.api.domainName) {

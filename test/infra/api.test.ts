@@ -5,12 +5,14 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { ACCESS_LOG_FIELDS } from '../../infra/stacks/identity-stack.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../shared/config.ts';
 import { GATEWAY_RESPONSES, gatewayResponseBody, gatewayResponseHeaders } from '../../shared/http/gateway-responses.ts';
-import { synthStack } from './synth.ts';
+import { resourcesOfType, synthStack, type Synth } from './synth.ts';
 
 let template: Template;
+let synth: Synth;
 
 beforeAll(() => {
-  template = synthStack({ stage: 'prod' }).template;
+  synth = synthStack({ stage: 'prod' });
+  template = synth.template;
 });
 
 const stageProps = (t: Template = template) =>
@@ -63,26 +65,35 @@ test('execution logs are errors only and never include request or response data'
 });
 
 test('every function has its own log group with the stage retention', () => {
-  const fns = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties as Record<string, any>);
-  for (const fn of fns) {
+  const fns = resourcesOfType(synth.templates, 'AWS::Lambda::Function');
+  expect(fns.length).toBeGreaterThan(1);
+  const logGroups = new Set<string>();
+  for (const [t, , fn] of fns) {
+    // The log group is in the function's own stack (nested for routes, the parent for the authorizer).
     const logGroupId = fn.LoggingConfig.LogGroup.Ref;
-    expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(90);
+    expect(t.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(90);
+    logGroups.add(`${JSON.stringify(t.toJSON().Resources[logGroupId])}${logGroupId}`);
   }
-  const dev = synthStack({ stage: 'dev', logRetentionDays: '7' }).template;
-  for (const lg of Object.values(dev.findResources('AWS::Logs::LogGroup'))) {
-    expect((lg.Properties as { RetentionInDays: number }).RetentionInDays).toBe(7);
+  expect(logGroups.size).toBe(fns.length);
+  const dev = synthStack({ stage: 'dev', logRetentionDays: '7' });
+  const devLogGroups = resourcesOfType(dev.templates, 'AWS::Logs::LogGroup');
+  expect(devLogGroups.length).toBeGreaterThan(fns.length);
+  for (const [, , lg] of devLogGroups) {
+    expect((lg as { RetentionInDays: number }).RetentionInDays).toBe(7);
   }
 });
 
 test('X-Ray is off by default and on with xray=true, for the stage and every function', () => {
   expect(stageProps().TracingEnabled).toBe(false);
-  for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-    expect((fn.Properties as { TracingConfig?: { Mode: string } }).TracingConfig?.Mode ?? 'PassThrough').toBe('PassThrough');
+  for (const [, , fn] of resourcesOfType(synth.templates, 'AWS::Lambda::Function')) {
+    expect((fn as { TracingConfig?: { Mode: string } }).TracingConfig?.Mode ?? 'PassThrough').toBe('PassThrough');
   }
-  const traced = synthStack({ stage: 'prod', xray: 'true' }).template;
-  expect(stageProps(traced).TracingEnabled).toBe(true);
-  for (const fn of Object.values(traced.findResources('AWS::Lambda::Function'))) {
-    expect((fn.Properties as { TracingConfig: { Mode: string } }).TracingConfig.Mode).toBe('Active');
+  const traced = synthStack({ stage: 'prod', xray: 'true' });
+  expect(stageProps(traced.template).TracingEnabled).toBe(true);
+  const tracedFns = resourcesOfType(traced.templates, 'AWS::Lambda::Function');
+  expect(tracedFns.length).toBe(traced.stack.functions.size + 1);
+  for (const [, , fn] of tracedFns) {
+    expect((fn as { TracingConfig: { Mode: string } }).TracingConfig.Mode).toBe('Active');
   }
 });
 
@@ -97,7 +108,8 @@ test('outputs: ApiUrl, OperatorKeySecretArn, TableName, DashboardUrl', () => {
 
 test('a custom domain serves the API, becomes the public base URL and turns the execute-api endpoint off', () => {
   const arn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-123456789012';
-  const { template: t } = synthStack({ stage: 'prod', domainName: 'id.example.com', certificateArn: arn });
+  const domain = synthStack({ stage: 'prod', domainName: 'id.example.com', certificateArn: arn });
+  const t = domain.template;
   t.hasResourceProperties('AWS::ApiGateway::DomainName', {
     DomainName: 'id.example.com',
     RegionalCertificateArn: arn,
@@ -106,9 +118,14 @@ test('a custom domain serves the API, becomes the public base URL and turns the 
   });
   t.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
   expect(t.toJSON().Outputs.ApiUrl.Value).toBe('https://id.example.com');
-  for (const fn of Object.values(t.findResources('AWS::Lambda::Function'))) {
-    const env = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
-    if ('PUBLIC_BASE_URL' in env) expect(env.PUBLIC_BASE_URL).toBe('https://id.example.com');
+  let withBaseUrl = 0;
+  for (const [, , fn] of resourcesOfType(domain.templates, 'AWS::Lambda::Function')) {
+    const env = (fn as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    if ('PUBLIC_BASE_URL' in env) {
+      expect(env.PUBLIC_BASE_URL).toBe('https://id.example.com');
+      withBaseUrl += 1;
+    }
   }
+  expect(withBaseUrl).toBe(domain.stack.functions.size);
   expect(t.toJSON().Outputs.CustomDomainTarget).toBeDefined();
 });

@@ -7,7 +7,7 @@ import { AUTHORIZER_TABLE_ACTIONS, TABLE_ACTIONS } from '../../infra/constructs/
 import type { IdentityStack } from '../../infra/stacks/identity-stack.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { routes } from '../../shared/http/routes/index.ts';
-import { synthStack } from './synth.ts';
+import { synthStack, type Synth } from './synth.ts';
 
 interface Statement {
   Effect: string;
@@ -17,17 +17,28 @@ interface Statement {
 
 let template: Template;
 let stack: IdentityStack;
+let synth: Synth;
 
 beforeAll(() => {
-  ({ template, stack } = synthStack({ stage: 'prod' }));
+  synth = synthStack({ stage: 'prod' });
+  ({ template, stack } = synth);
 });
 
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 type Policy = { PolicyDocument: { Statement: Statement[] } };
 
-/** Statements of the role's inline policies and of every AWS::IAM::Policy attached to it. */
-function statementsOfRole(roleLogicalId: string, t: Template = template): Statement[] {
+/**
+ * Statements of the role's inline policies and of every AWS::IAM::Policy attached to it, read from the role's own stack
+ * (a nested route stack, or the parent for the authorizer), with nested-stack parameters replaced by the parent's values.
+ */
+function statementsOfRole(roleConstruct: CfnRole, s: Synth = synth): Statement[] {
+  const t = s.templateOf(roleConstruct);
+  const roleLogicalId = s.logicalId(roleConstruct);
+  return (statementsOfRoleIn(roleLogicalId, t) as unknown[]).map((st) => s.inParent(roleConstruct, st) as Statement);
+}
+
+function statementsOfRoleIn(roleLogicalId: string, t: Template): Statement[] {
   const role = t.toJSON().Resources[roleLogicalId].Properties as { Policies?: Policy[] };
   const inline = (role.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
   const attached = Object.values(t.findResources('AWS::IAM::Policy'))
@@ -36,22 +47,21 @@ function statementsOfRole(roleLogicalId: string, t: Template = template): Statem
   return [...inline, ...attached];
 }
 
-/** Every statement in the template: inline role policies and policy resources. */
-function allStatements(t: Template = template): Statement[] {
-  return [
+/** Every statement in every template (parent and nested): inline role policies and policy resources. */
+function allStatements(s: Synth = synth): Statement[] {
+  return s.templates.flatMap((t) => [
     ...Object.values(t.findResources('AWS::IAM::Role')).flatMap((r) =>
       ((r.Properties as { Policies?: Policy[] }).Policies ?? []).flatMap((p) => p.PolicyDocument.Statement),
     ),
     ...Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p.Properties as Policy).PolicyDocument.Statement),
-  ];
+  ]);
 }
 
 function actionsOf(routeIdOrAuthorizer: string, prefix: string): string[] {
   const fn = routeIdOrAuthorizer === 'authorizer' ? stack.authorizerFunction : stack.functions.get(routeIdOrAuthorizer)!;
-  const roleId = stack.getLogicalId(fn.role.node.defaultChild as CfnRole);
   return [
     ...new Set(
-      statementsOfRole(roleId)
+      statementsOfRole(fn.role.node.defaultChild as CfnRole)
         .filter((s) => s.Effect === 'Allow')
         .flatMap((s) => list(s.Action))
         .filter((a) => a.startsWith(prefix)),
@@ -87,13 +97,13 @@ test('no role anywhere may Scan, and no statement uses a wildcard action', () =>
   const actions = statements.flatMap((s) => list(s.Action));
   expect(actions).not.toContain('dynamodb:Scan');
   expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
-  expect(Object.keys(template.findResources('AWS::IAM::ManagedPolicy'))).toEqual([]);
+  for (const t of synth.templates) expect(Object.keys(t.findResources('AWS::IAM::ManagedPolicy'))).toEqual([]);
 });
 
 test('table statements name the table and each index, with no wildcard', () => {
   for (const route of routes.filter((r) => r.table !== 'none')) {
-    const roleId = stack.getLogicalId(stack.functions.get(route.id)!.role.node.defaultChild as CfnRole);
-    for (const s of statementsOfRole(roleId).filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')))) {
+    const role = stack.functions.get(route.id)!.role.node.defaultChild as CfnRole;
+    for (const s of statementsOfRole(role).filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')))) {
       const resources = JSON.stringify(s.Resource);
       expect(resources).not.toContain('*');
       for (const index of TABLE.indexes) expect(resources).toContain(`/index/${index.name}"`);
@@ -106,8 +116,8 @@ test('only routes that declare a secret can read one, and only the ones they dec
   for (const route of routes) {
     const fn = stack.functions.get(route.id)!;
     const secretActions = actionsOf(route.id, 'secretsmanager:');
-    const env = (template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as never)].Properties.Environment
-      .Variables ?? {}) as Record<string, unknown>;
+    const env = (synth.templateOf(fn.fn).toJSON().Resources[synth.logicalId(fn.fn)].Properties.Environment.Variables ??
+      {}) as Record<string, unknown>;
     const declared = route.secrets ?? [];
     expect([route.id, secretActions.length > 0]).toEqual([route.id, declared.length > 0]);
     for (const name of Object.keys(arnEnv) as (keyof typeof arnEnv)[]) {
@@ -119,16 +129,16 @@ test('only routes that declare a secret can read one, and only the ones they dec
 
 test('a route declaring idpSecrets reads the IdP secret key by ARN, and only that secret', () => {
   const idpRoute = { ...routes.find((r) => r.table === 'write')!, id: 'idp-secret-user', path: '/api/v1/idp-secret-user', secrets: ['idpSecrets'] as const };
-  const { template: t, stack: s } = synthStack({ stage: 'dev' }, undefined, [...routes, idpRoute]);
+  const withIdp = synthStack({ stage: 'dev' }, undefined, [...routes, idpRoute]);
+  const { template: t, stack: s } = withIdp;
   const fn = s.functions.get(idpRoute.id)!;
-  const fnProps = t.toJSON().Resources[s.getLogicalId(fn.fn.node.defaultChild as never)].Properties;
+  const fnProps = withIdp.inParent(fn.fn, withIdp.templateOf(fn.fn).toJSON().Resources[withIdp.logicalId(fn.fn)].Properties) as any;
   const secretId = Object.entries(t.findResources('AWS::SecretsManager::Secret')).find(([, r]) =>
     String((r.Properties as { Description: string }).Description).startsWith('Key material that seals IdP'),
   )![0];
   expect(fnProps.Environment.Variables.IDP_SECRET_KEY_ARN).toEqual({ Ref: secretId });
   expect(fnProps.Environment.Variables.OPERATOR_KEY_SECRET_ARN).toBeUndefined();
-  const roleId = s.getLogicalId(fn.role.node.defaultChild as CfnRole);
-  const secretStatements = statementsOfRole(roleId, t).filter((st) => list(st.Action).some((a) => a.startsWith('secretsmanager:')));
+  const secretStatements = statementsOfRole(fn.role.node.defaultChild as CfnRole, withIdp).filter((st) => list(st.Action).some((a) => a.startsWith('secretsmanager:')));
   expect(secretStatements.map((st) => st.Resource)).toEqual([{ Ref: secretId }]);
 });
 
@@ -146,10 +156,13 @@ test('secrets are generated by Secrets Manager: their values never appear in the
 });
 
 test('with a customer-managed table key, read routes may only decrypt', () => {
-  const { template: cmk, stack: cmkStack } = synthStack({ stage: 'prod', tableCmk: 'true' }, { account: '123456789012', region: 'eu-west-1' });
+  const cmk = synthStack({ stage: 'prod', tableCmk: 'true' }, { account: '123456789012', region: 'eu-west-1' });
+  const keyId = Object.keys(cmk.template.findResources('AWS::KMS::Key'))[0]!;
   const kmsActions = (routeId: string) => {
-    const roleId = cmkStack.getLogicalId(cmkStack.functions.get(routeId)!.role.node.defaultChild as CfnRole);
-    const statements = statementsOfRole(roleId, cmk);
+    const statements = statementsOfRole(cmk.stack.functions.get(routeId)!.role.node.defaultChild as CfnRole, cmk);
+    for (const st of statements.filter((x) => list(x.Action).some((a) => a.startsWith('kms:')))) {
+      expect(st.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    }
     return [...new Set(statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('kms:')))].sort();
   };
   const read = routes.find((r) => r.table === 'read')!;

@@ -1,7 +1,7 @@
 // cdk-nag's AwsSolutions pack over the stack in each configuration: no unacknowledged finding, and every
 // acknowledgement carries a written reason.
 import { expect, test } from '@jest/globals';
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
@@ -55,9 +55,12 @@ test('every acknowledgement has a written reason', () => {
   for (const a of acks) expect([a.path, a.id, a.reason.length >= 40]).toEqual([a.path, a.id, true]);
 });
 
-test('the checks do find problems (an unacknowledged wildcard policy is reported)', () => {
+test('the checks do find problems (an unacknowledged wildcard policy is reported), in the nested route stacks too', () => {
   const { stack } = synthStack({ stage: 'dev' });
   const fn = stack.functions.values().next().value!;
+  // Route functions live in nested stacks: the checks over the parent reach them.
+  expect(Stack.of(fn)).not.toBe(stack);
+  expect(stack.routeStacks).toContain(Stack.of(fn));
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }));
   const report = new AwsSolutionsChecks(stack).validateScope(stack);
   expect(report.violations.map((v) => v.ruleName)).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-IAM5/)]));

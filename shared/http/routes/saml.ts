@@ -31,5 +31,7 @@ export const samlRoutes = [
     surface: 'browser',
     table: 'write',
     throttle: THROTTLE.login,
+    // Schema validation reads xmllint's .wasm and the SAML XSDs from disk at run time: installed, not bundled.
+    nodeModules: ['xmllint-wasm', '@authenio/samlify-xmllint-wasm'],
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -36,6 +36,12 @@ export interface RouteDefinition {
   throttle: Throttle;
   /** Secrets the function may read (by logical name in the stack). */
   secrets?: readonly ('operatorKey' | 'idpSecrets')[];
+  /**
+   * Packages installed into the function's asset (`npm install`) instead of bundled: for dependencies that read files
+   * next to their code at run time (.wasm, .xsd), which esbuild cannot follow. Pure JS/wasm only (the install runs on
+   * the build machine, not on Lambda's platform).
+   */
+  nodeModules?: readonly string[];
 }
 
 /** Sensible defaults by kind of route; the README's rate-limit table quotes these. */
