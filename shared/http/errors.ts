@@ -113,6 +113,13 @@ export function isTransientAwsError(error: unknown): boolean {
   );
 }
 
+/** Did a transaction lose to another one in flight on the same item (worth retrying as is)? */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return (reasons ?? []).some((r) => r.Code === 'TransactionConflict');
+}
+
 /** Was a conditional write (or one condition inside a transaction) refused? */
 export function isConditionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -1,6 +1,6 @@
 // SCIM protocol details shared by the Users and Groups endpoints: ETags, If-Match, list query parameters, ListResponse,
 // sorting and cursors (RFC 7644 §3.4.2, §3.14; RFC 9865).
-import { PreconditionFailed, ServiceUnavailable } from '../http/errors.ts';
+import { PreconditionFailed, ServiceUnavailable, isTransactionConflict } from '../http/errors.ts';
 import { ScimError, invalidValue } from './errors.ts';
 import { checkFilter, parseFilter, type Filter } from './filter.ts';
 import { findPath, readPath, type ScimObject } from './resource.ts';
@@ -25,7 +25,7 @@ export const backoff = (attempt: number): Promise<void> =>
 
 /**
  * Optimistic concurrency for one resource: `attempt` reads, applies and writes conditionally on the version it read; a
- * lost race (PreconditionFailed) re-runs it after a jittered pause. A client that pinned a version with `If-Match` gets
+ * lost race (PreconditionFailed, or a TransactionConflict) re-runs it after a jittered pause. A client that pinned a version with `If-Match` gets
  * its 412 instead; after CONFLICT_ATTEMPTS lost races, 503 + Retry-After.
  */
 export async function retryOnConflict<T>(headers: Record<string, string>, what: string, attempt: () => Promise<T>): Promise<T> {
@@ -33,7 +33,10 @@ export async function retryOnConflict<T>(headers: Record<string, string>, what: 
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof PreconditionFailed) || hasIfMatch(headers)) throw error;
+      // Another writer won: re-read and re-apply (unless the client pinned a version: then its 412). A transaction that
+      // collided with one in flight (TransactionConflict) is retried as well: nothing was written.
+      const lostRace = error instanceof PreconditionFailed && !hasIfMatch(headers);
+      if (!lostRace && !isTransactionConflict(error)) throw error;
       if (n >= CONFLICT_ATTEMPTS) throw new ServiceUnavailable(`The ${what} is being changed concurrently; retry shortly`);
       await backoff(n);
     }
