@@ -69,7 +69,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
 export async function startDynamoDbLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   const dir = jarDirectory();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx1g', '-jar', join(dir, 'DynamoDBLocal.jar')];
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx2g', '-jar', join(dir, 'DynamoDBLocal.jar')];
   args.push(...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']));
   args.push('-port', String(port), '-sharedDb', '-disableTelemetry');
   const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });

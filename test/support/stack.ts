@@ -1,5 +1,6 @@
 // Integration harness: the real local server (route table, authorizer, handlers) on 127.0.0.1:<free port>, over a
 // fresh table in the run's DynamoDB Local. Real HTTP, no mocks.
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
@@ -65,7 +66,25 @@ export async function startTestStack(): Promise<TestStack> {
       if (body !== undefined) req.write(body);
       req.end();
     });
-  return { ...stack, operatorKey, call };
+  // The run shares one in-memory DynamoDB Local: drop this file's table when it stops, so memory (and Java's GC) does not
+  // grow with every file and slow the files that run late.
+  const stop = async (): Promise<void> => {
+    await stack.stop();
+    const client = new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    try {
+      await client.send(new DeleteTableCommand({ TableName: stack.db.tableName }));
+    } catch {
+      // Already gone, or DynamoDB Local stopped: nothing to free.
+    } finally {
+      client.destroy();
+    }
+  };
+  return { ...stack, stop, operatorKey, call };
 }
 
 /** Creates an account through the operator API and returns its id and first admin key. */
