@@ -131,6 +131,15 @@ export function createUserWrites(db: Db, item: UserItem) {
 /** Creates a person user. Email uniqueness (case-insensitive) is enforced by the claim item in the same transaction. */
 export async function createUser(db: Db, accountId: string, input: NewUser, audit: AuditEvent): Promise<User> {
   const item = newUserItem(accountId, input);
+  await writeNewUser(db, item, audit, 'email');
+  return toUser(item);
+}
+
+/**
+ * Writes a new user in 1 TransactWriteItems (user, email claim, counter, audit event); a taken email is 409
+ * `email_taken` (the message names it as `label`: "email" or SCIM's "userName"), a missing account 404.
+ */
+async function writeNewUser(db: Db, item: UserItem, audit: AuditEvent, label: string): Promise<void> {
   try {
     await db.doc.send(
       new TransactWriteCommand({
@@ -139,11 +148,10 @@ export async function createUser(db: Db, accountId: string, input: NewUser, audi
     );
   } catch (error) {
     const failed = failedConditionIndexes(error);
-    if (failed.includes(1)) throw new Conflict(`A user with email ${input.email} already exists`, 'email_taken');
+    if (failed.includes(1)) throw new Conflict(`A user with ${label} ${item.email} already exists`, 'email_taken');
     if (failed.includes(2)) throw new NotFound('No such account');
     throw error;
   }
-  return toUser(item);
 }
 
 export async function getUserItem(db: Db, accountId: string, userId: string): Promise<UserItem | undefined> {
@@ -386,18 +394,7 @@ export async function createScimUser(db: Db, accountId: string, fields: ScimUser
     }),
     fields.externalId,
   );
-  try {
-    await db.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [...createUserWrites(db, item), auditPut(db, { ...audit, target: { type: 'user', id: item.id } })],
-      }),
-    );
-  } catch (error) {
-    const failed = failedConditionIndexes(error);
-    if (failed.includes(1)) throw new Conflict(`A user with userName ${fields.email} already exists`, 'email_taken');
-    if (failed.includes(2)) throw new NotFound('No such account');
-    throw error;
-  }
+  await writeNewUser(db, item, audit, 'userName');
   return item;
 }
 
